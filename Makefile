@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# CI and `make test` also run the suite on PostgreSQL (trust auth on this machine).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/textbooks
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint check test-sqlite test-postgres browser-deps clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Browser tests drive Debian's chromium through Playwright (`playwright install` cannot
+# download browsers here). Installed when missing and we may; otherwise those tests skip
+# and say why.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null)) \
+	    && echo "installed chromium for browser tests"; \
+	  else echo "chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+test-sqlite: install browser-deps
+	@echo "=== pytest on SQLite ==="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install browser-deps
+	@echo "=== pytest on PostgreSQL ($(POSTGRES_URL)) ==="
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint check test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var .pytest_cache

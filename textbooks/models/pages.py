@@ -1,0 +1,174 @@
+"""Textbook content as Wagtail pages: one TextbookPage per Textbook, its UnitPages are the leaves."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PagePermissionTester
+from wagtail.search import index
+
+from textbooks.blocks import RICH_FEATURES, LeafStreamBlock
+
+
+class AuthorScopedPermissionTester(PagePermissionTester):
+    """Page permissions narrowed to the textbooks a user writes.
+
+    Authors hold add/change on the whole catalogue through their group (Wagtail page
+    permissions are per subtree); this narrows them to the textbooks that list them as
+    editor-in-chief or author. Users with ``textbooks.edit_any_textbook`` are not narrowed.
+    """
+
+    def __init__(self, user, page, textbook):
+        super().__init__(user, page)
+        self.narrowed = (
+            user.is_active
+            and not user.is_superuser
+            and not user.has_perm("textbooks.edit_any_textbook")
+            and not (textbook is not None and textbook.is_written_by(user))
+        )
+
+    def _unless_narrowed(self, allowed):
+        return allowed and not self.narrowed
+
+    def can_edit(self):
+        return self._unless_narrowed(super().can_edit())
+
+    def can_add_subpage(self):
+        return self._unless_narrowed(super().can_add_subpage())
+
+    def can_delete(self, *args, **kwargs):
+        return self._unless_narrowed(super().can_delete(*args, **kwargs))
+
+    def can_publish(self):
+        return self._unless_narrowed(super().can_publish())
+
+    def can_unpublish(self):
+        return self._unless_narrowed(super().can_unpublish())
+
+    def can_publish_subpage(self):
+        return self._unless_narrowed(super().can_publish_subpage())
+
+    def can_reorder_children(self):
+        return self._unless_narrowed(super().can_reorder_children())
+
+    def can_move(self):
+        return self._unless_narrowed(super().can_move())
+
+    def can_copy(self):
+        return self._unless_narrowed(super().can_copy())
+
+    def can_lock(self):
+        return self._unless_narrowed(super().can_lock())
+
+
+class CatalogueIndexPage(Page):
+    """The one parent of every TextbookPage (served at /textbooks/)."""
+
+    intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["textbooks.TextbookPage"]
+    max_count = 1
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("教材目录")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["textbook_pages"] = (
+            TextbookPage.objects.child_of(self).live().public().select_related("textbook")
+        )
+        return context
+
+
+class TextbookPage(Page):
+    textbook = models.OneToOneField(
+        "textbooks.Textbook",
+        verbose_name=_("教材"),
+        on_delete=models.PROTECT,
+        related_name="page",
+    )
+    preface = RichTextField(_("前言"), blank=True, features=RICH_FEATURES)
+    overview = RichTextField(_("内容简介"), blank=True, features=RICH_FEATURES)
+
+    parent_page_types = ["textbooks.CatalogueIndexPage"]
+    subpage_types = ["textbooks.UnitPage"]
+    # Created only together with its Textbook (textbooks.services.create_textbook).
+    is_creatable = False
+
+    content_panels = [
+        HelpPanel(content=_("教材的书目信息在“教材目录 › 教材”中维护。")),
+        FieldPanel("title"),
+        FieldPanel("preface"),
+        FieldPanel("overview"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("preface"),
+        index.SearchField("overview"),
+    ]
+
+    class Meta:
+        verbose_name = _("教材页面")
+
+    def permissions_for_user(self, user):
+        return AuthorScopedPermissionTester(user, self, self.textbook)
+
+    def leaves(self):
+        return UnitPage.objects.child_of(self).live().public()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["leaves"] = self.leaves()
+        return context
+
+
+class UnitPage(Page):
+    """A leaf (活页/单元): independently replaceable, with its own URL and revisions."""
+
+    number = models.CharField(
+        _("单元编号"), max_length=20, blank=True, help_text=_("例如 项目 2 任务 1")
+    )
+    summary = models.TextField(_("学习目标"), blank=True)
+    body = StreamField(LeafStreamBlock(), verbose_name=_("正文"), blank=True)
+
+    parent_page_types = ["textbooks.TextbookPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("number"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("活页（单元）")
+        verbose_name_plural = _("活页（单元）")
+
+    def clean(self):
+        super().clean()
+        # The admin enforces parent_page_types; this also stops code paths (imports,
+        # shell, add_child) from placing a leaf outside a textbook.
+        if self.depth and self.depth > 1:
+            parent = self.get_parent()
+            if parent is not None and not isinstance(parent.specific, TextbookPage):
+                raise ValidationError(
+                    _("活页（单元）只能放在教材页面之下，不能放在“%(parent)s”之下。")
+                    % {"parent": parent.title}
+                )
+
+    @property
+    def textbook_page(self):
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
+
+    def permissions_for_user(self, user):
+        textbook_page = self.textbook_page
+        textbook = textbook_page.textbook if isinstance(textbook_page, TextbookPage) else None
+        return AuthorScopedPermissionTester(user, self, textbook)

@@ -1,0 +1,37 @@
+"""The roles of the system, as Django groups. Their permissions are granted by data migrations."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUTHOR = "编写人员"
+REVIEWER = "审核专家"
+POLITICAL_REVIEWER = "政治把关专家"
+SELECTION_COMMITTEE = "学校选用委员会"
+PROVINCIAL_ADMIN = "省级教材管理员"
+NATIONAL_ADMIN = "国家级教材管理员"
+
+ALL_ROLES = [
+    AUTHOR,
+    REVIEWER,
+    POLITICAL_REVIEWER,
+    SELECTION_COMMITTEE,
+    PROVINCIAL_ADMIN,
+    NATIONAL_ADMIN,
+]
+ADMIN_ROLES = [PROVINCIAL_ADMIN, NATIONAL_ADMIN]
+
+DESCRIPTIONS = {
+    AUTHOR: _("编写并保存本人参编教材的草稿，提交修订；不能发布"),
+    REVIEWER: _("审核分配给本人的送审稿（学科专家、企业专家）"),
+    POLITICAL_REVIEWER: _("对意识形态属性较强的教材进行政治把关，具有否决权"),
+    SELECTION_COMMITTEE: _("按课程、学期选用教材并备案"),
+    PROVINCIAL_ADMIN: _("管理本省教材目录、规划、审核分配与抽查"),
+    NATIONAL_ADMIN: _("管理全国教材目录、国家规划、审核分配、抽查与退出"),
+}
+
+
+def user_has_role(user, *roles):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=roles).exists()

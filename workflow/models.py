@@ -1,0 +1,1 @@
+# Review cases, editions and every lifecycle state machine land here (see DESIGN.md).
