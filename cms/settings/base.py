@@ -125,6 +125,11 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
+# Review (workflow/): Wagtail's own page-by-page moderation is off, every change goes
+# through a ReviewCase; subject-expert reviewers required per tier.
+WAGTAIL_WORKFLOW_ENABLED = False
+WORKFLOW_SUBJECT_REVIEWERS = {"national": 3, "provincial": 2, "school": 1}
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "textbooks@example.org")
 

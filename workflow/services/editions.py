@@ -1,0 +1,108 @@
+"""Publishing an approved case as a numbered edition, and looking editions up."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Page
+
+from workflow import notifications
+from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
+from workflow.services.errors import WorkflowError
+from workflow.services.review import apply_transition, check_transition, lock
+from workflow.services.rules import is_administrator_for, recusal_reason
+from workflow.signals import edition_published
+
+
+def current_edition(textbook):
+    """The textbook's current Edition, or None before its first publication."""
+    return Edition.objects.current().filter(textbook=textbook).first()
+
+
+def next_version(previous, kind):
+    """(major, minor) of the edition a case of ``kind`` publishes after ``previous``.
+
+    1.0 first; a major revision starts the next major version; minor and corrective
+    revisions count up the minor version.
+    """
+    if previous is None:
+        return (1, 0)
+    if kind == CaseKind.MAJOR:
+        return (previous.major + 1, 0)
+    return (previous.major, previous.minor + 1)
+
+
+def _publish_revision(revision, user):
+    page = revision.content_object
+    if page.live and page.live_revision_id == revision.pk:
+        return
+    revision.publish(user=user, skip_permission_checks=True)
+
+
+def publish(case, *, user):
+    """Publish exactly the pinned revisions of an approved case and create its Edition.
+
+    Anything saved after approval stays a draft. The previous edition is superseded and
+    linked to its successor; ``edition_published`` is sent once the transaction commits.
+    """
+    with transaction.atomic():
+        case = lock(case)
+        if not is_administrator_for(user, case.textbook):
+            raise WorkflowError(_("只有负责该教材的教材管理员可以发布。"))
+        problem = recusal_reason(user, case.textbook, case)
+        if problem:
+            raise WorkflowError(problem)
+        check_transition(case, "publish")
+        textbook = case.textbook
+        previous = (
+            Edition.objects.select_for_update().filter(textbook=textbook, is_current=True).first()
+        )
+        pins = list(case.pinned_revisions.select_related("revision", "page"))
+
+        _publish_revision(case.textbook_revision, user)
+        for pin in pins:
+            if pin.change_type == ChangeType.REMOVED:
+                UnpublishPageAction(pin.page.specific, user=user).execute(
+                    skip_permission_checks=True
+                )
+            elif pin.change_type != ChangeType.REORDERED:
+                _publish_revision(pin.revision, user)
+
+        manifest = (
+            {row.page_id: row.revision_id for row in previous.leaves.all()} if previous else {}
+        )
+        for pin in pins:
+            if pin.change_type == ChangeType.REMOVED:
+                manifest.pop(pin.page_id, None)
+            else:
+                manifest[pin.page_id] = pin.revision_id
+
+        now = timezone.now()
+        if previous is not None:
+            previous.is_current = False
+            previous.superseded_at = now
+            previous.save(update_fields=["is_current", "superseded_at"])
+        major, minor = next_version(previous, case.kind)
+        edition = Edition.objects.create(
+            textbook=textbook,
+            review_case=case,
+            major=major,
+            minor=minor,
+            textbook_revision=case.textbook_revision,
+            published_at=now,
+            published_by=user,
+            change_summary=case.change_summary,
+            change_categories=case.change_categories,
+        )
+        ordered = Page.objects.filter(pk__in=manifest).order_by("path").values_list("pk", flat=True)
+        EditionLeaf.objects.bulk_create(
+            EditionLeaf(edition=edition, page_id=pk, revision_id=manifest[pk], position=position)
+            for position, pk in enumerate(ordered)
+        )
+        if previous is not None:
+            previous.successor = edition
+            previous.save(update_fields=["successor"])
+        apply_transition(case, "publish", by=user, reason=_("发布第 %s 版") % edition.version)
+        transaction.on_commit(lambda: edition_published.send(sender=Edition, edition=edition))
+        transaction.on_commit(lambda: notifications.edition_published(edition))
+        return edition

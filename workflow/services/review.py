@@ -1,0 +1,354 @@
+"""Review operations: open, submit, assign, record opinions, decide, resubmit, withdraw."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, can_proceed
+
+from workflow import notifications
+from workflow.models import (
+    CaseKind,
+    CaseState,
+    ChangeCategory,
+    Opinion,
+    Outcome,
+    PinnedRevision,
+    ReviewAssignment,
+    ReviewCase,
+    ReviewTrack,
+    TrackKind,
+)
+from workflow.services.changes import leaf_changes
+from workflow.services.errors import ReviewConflict, WorkflowError
+from workflow.services.rules import (
+    is_administrator_for,
+    recusal_reason,
+    reviewer_qualification_error,
+    tracks_for,
+)
+
+OPEN_STATES = [
+    CaseState.DRAFT,
+    CaseState.SUBMITTED,
+    CaseState.IN_REVIEW,
+    CaseState.RESUBMIT_REQUESTED,
+    CaseState.APPROVED,
+]
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("送审"),
+    "start_review": gettext_lazy("开始审核"),
+    "approve": gettext_lazy("作出审核结论"),
+    "request_resubmission": gettext_lazy("作出审核结论"),
+    "reject": gettext_lazy("作出审核结论"),
+    "resubmit": gettext_lazy("重新送审"),
+    "publish": gettext_lazy("发布"),
+    "withdraw": gettext_lazy("撤回"),
+}
+
+
+def lock(case):
+    """Lock the case row and return a fresh copy; refuse if it moved since ``case`` was read."""
+    locked = ReviewCase.objects.select_for_update().select_related("textbook").get(pk=case.pk)
+    if locked.state != case.state:
+        raise ReviewConflict(
+            _("该审核案已被他人处理（当前状态：%(state)s），请刷新页面后再操作。")
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+def check_transition(case, name):
+    """Raise WorkflowError, naming the state and the action, if ``name`` is illegal now."""
+    if not can_proceed(getattr(case, name)):
+        raise WorkflowError(
+            _("审核案当前状态为“%(state)s”，不能%(action)s。")
+            % {"state": case.get_state_display(), "action": ACTION_LABELS[name]}
+        )
+
+
+def apply_transition(case, name, *, by, reason=""):
+    """Run transition ``name`` and save; an illegal one raises WorkflowError, changing nothing."""
+    check_transition(case, name)
+    getattr(case, name)(by=by, reason=reason)
+    try:
+        case.save()
+    except ConcurrentTransition as exc:
+        raise ReviewConflict(_("该审核案已被他人处理，请刷新页面后再操作。")) from exc
+
+
+def _require_writer(case_or_textbook, user):
+    textbook = getattr(case_or_textbook, "textbook", case_or_textbook)
+    if not textbook.is_written_by(user):
+        raise WorkflowError(_("只有该教材的主编或编写人员可以送审或撤回。"))
+
+
+def _require_administrator(case, user):
+    if not is_administrator_for(user, case.textbook):
+        raise WorkflowError(_("只有负责该教材的教材管理员可以执行此操作。"))
+
+
+def open_case(textbook, *, user, kind):
+    """Start a draft case for ``textbook``. One open case per textbook at a time."""
+    with transaction.atomic():
+        _require_writer(textbook, user)
+        type(textbook).objects.select_for_update().get(pk=textbook.pk)
+        if ReviewCase.objects.filter(textbook=textbook, state__in=OPEN_STATES).exists():
+            raise WorkflowError(_("该教材已有进行中的审核案，请先完成或撤回。"))
+        has_edition = textbook.editions.exists()
+        if kind == CaseKind.INITIAL and has_edition:
+            raise WorkflowError(_("该教材已有发布的版次，请选择小修订、大修订或整改修订。"))
+        if kind != CaseKind.INITIAL and not has_edition:
+            raise WorkflowError(_("该教材尚无发布的版次，首次送审请选择“首次审核”。"))
+        return ReviewCase.objects.create(textbook=textbook, kind=kind, submitted_by=user)
+
+
+def _take_documents(case, change_summary, change_categories, usage_report, change_table):
+    case.change_summary = (change_summary or "").strip()
+    case.change_categories = [c for c in ChangeCategory.values if c in set(change_categories)]
+    if usage_report:
+        case.usage_report = usage_report
+    if change_table:
+        case.change_table = change_table
+    missing = []
+    if not case.change_summary:
+        missing.append(_("修订说明"))
+    if case.is_revision:
+        if not case.usage_report:
+            missing.append(_("使用跟踪报告"))
+        if not case.change_table:
+            missing.append(_("修订内容对照表"))
+        if not case.change_categories:
+            missing.append(_("修订类别（新知识、新技术、新工艺、新方法）"))
+    if missing:
+        raise WorkflowError(
+            _("送审材料不全，缺少：%(missing)s。") % {"missing": "、".join(missing)}
+        )
+
+
+def _pin_change_set(case, user, remove):
+    """Pin the textbook page's and every changed leaf's exact revision."""
+    changes = leaf_changes(case.textbook, remove=remove)
+    if not changes and case.is_revision:
+        raise WorkflowError(_("与现行版相比没有任何变更，无需送审。"))
+    if not changes:
+        raise WorkflowError(_("教材还没有任何活页（单元），无法送审。"))
+    page = case.textbook.page
+    case.textbook_revision = page.latest_revision or page.save_revision(user=user)
+    case.pinned_revisions.all().delete()
+    PinnedRevision.objects.bulk_create(
+        PinnedRevision(
+            case=case,
+            page=change.page,
+            revision=change.revision or change.page.save_revision(user=user),
+            change_type=change.change_type,
+            position=position,
+        )
+        for position, change in enumerate(changes)
+    )
+
+
+def submit(
+    case,
+    *,
+    user,
+    change_summary,
+    change_categories=(),
+    usage_report=None,
+    change_table=None,
+    remove=(),
+):
+    """Submit a draft: check the documents, pin the change set, derive the review tracks."""
+    with transaction.atomic():
+        case = lock(case)
+        _require_writer(case, user)
+        check_transition(case, "submit")
+        _take_documents(case, change_summary, change_categories, usage_report, change_table)
+        _pin_change_set(case, user, remove)
+        for kind, required in tracks_for(case.textbook).items():
+            ReviewTrack.objects.create(case=case, kind=kind, required_reviewers=required)
+        case.submitted_at = timezone.now()
+        apply_transition(case, "submit", by=user)
+        transaction.on_commit(lambda: notifications.case_submitted(case))
+        return case
+
+
+def resubmit(
+    case,
+    *,
+    user,
+    change_summary,
+    change_categories=(),
+    usage_report=None,
+    change_table=None,
+    remove=(),
+):
+    """After "resubmit requested": pin the new change set and start a new round."""
+    with transaction.atomic():
+        case = lock(case)
+        _require_writer(case, user)
+        check_transition(case, "resubmit")
+        _take_documents(case, change_summary, change_categories, usage_report, change_table)
+        _pin_change_set(case, user, remove)
+        case.round += 1
+        case.submitted_at = timezone.now()
+        case.decided_at = None
+        apply_transition(case, "resubmit", by=user, reason=case.change_summary)
+        transaction.on_commit(lambda: notifications.case_submitted(case))
+        return case
+
+
+def withdraw(case, *, user, reason=""):
+    with transaction.atomic():
+        case = lock(case)
+        _require_writer(case, user)
+        apply_transition(case, "withdraw", by=user, reason=reason)
+        return case
+
+
+def assign_reviewer(case, *, user, reviewer, track_kind, due_date):
+    """An administrator names a reviewer on one track; the first assignment starts the review."""
+    with transaction.atomic():
+        case = lock(case)
+        _require_administrator(case, user)
+        if case.state not in (CaseState.SUBMITTED, CaseState.IN_REVIEW):
+            raise WorkflowError(
+                _("审核案当前状态为“%(state)s”，不能分配审核专家。")
+                % {"state": case.get_state_display()}
+            )
+        track = case.tracks.filter(kind=track_kind).first()
+        if track is None:
+            raise WorkflowError(
+                _("该审核案没有“%(track)s”类别。") % {"track": TrackKind(track_kind).label}
+            )
+        problem = reviewer_qualification_error(reviewer, track_kind) or recusal_reason(
+            reviewer, case.textbook, case
+        )
+        if problem:
+            raise WorkflowError(problem)
+        if due_date < timezone.localdate():
+            raise WorkflowError(_("截止日期不能早于今天。"))
+        if track.assignments.filter(reviewer=reviewer, round=case.round).exists():
+            raise WorkflowError(_("该专家已分配到此审核类别。"))
+        assignment = ReviewAssignment.objects.create(
+            track=track, reviewer=reviewer, round=case.round, due_date=due_date, assigned_by=user
+        )
+        if case.state == CaseState.SUBMITTED:
+            apply_transition(case, "start_review", by=user)
+        transaction.on_commit(lambda: notifications.reviewer_assigned(assignment))
+        return assignment
+
+
+SCORE_FIELDS = {
+    "ideological_soundness": gettext_lazy("思想性"),
+    "scientific_accuracy": gettext_lazy("科学性"),
+    "suitability": gettext_lazy("适宜性"),
+}
+
+
+def record_opinion(assignment, *, user, scores, comment, outcome):
+    """The assigned reviewer's scores (1-5 each), comment and outcome; one per assignment."""
+    with transaction.atomic():
+        case = ReviewCase.objects.select_for_update().get(pk=assignment.track.case_id)
+        assignment = ReviewAssignment.objects.select_related("track").get(pk=assignment.pk)
+        if assignment.reviewer_id != user.pk:
+            raise WorkflowError(_("只有被分配的审核专家本人可以提交审核意见。"))
+        if case.state != CaseState.IN_REVIEW or assignment.round != case.round:
+            raise WorkflowError(_("该审核任务已结束，不能再提交审核意见。"))
+        if Opinion.objects.filter(assignment=assignment).exists():
+            raise WorkflowError(_("您已提交过审核意见，不能重复提交。"))
+        errors = []
+        for field, label in SCORE_FIELDS.items():
+            value = scores.get(field)
+            if not isinstance(value, int) or not 1 <= value <= 5:
+                errors.append(_("%(label)s评分须为 1 至 5 的整数") % {"label": label})
+        if not (comment or "").strip():
+            errors.append(_("请填写审核意见"))
+        if outcome not in Outcome.values:
+            errors.append(_("请选择审核结论"))
+        if errors:
+            raise WorkflowError("；".join(errors) + "。")
+        return Opinion.objects.create(
+            assignment=assignment, comment=comment.strip(), outcome=outcome, **scores
+        )
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    kind: str
+    required: int
+    outcomes: tuple
+
+
+def decide_outcome(results):
+    """The decision rule (one place): any political reject → rejected; every track passed
+    by at least its required number of reviewers → approved; otherwise resubmit requested."""
+    if any(r.kind == TrackKind.POLITICAL and Outcome.REJECT in r.outcomes for r in results):
+        return CaseState.REJECTED
+    if all(
+        len(r.outcomes) >= r.required and all(o == Outcome.PASS for o in r.outcomes)
+        for r in results
+    ):
+        return CaseState.APPROVED
+    return CaseState.RESUBMIT_REQUESTED
+
+
+DECISION_TRANSITIONS = {
+    CaseState.APPROVED: "approve",
+    CaseState.REJECTED: "reject",
+    CaseState.RESUBMIT_REQUESTED: "request_resubmission",
+}
+
+
+def track_results(case):
+    results = []
+    for track in case.tracks.all():
+        assignments = list(track.current_assignments().select_related("opinion"))
+        outcomes = tuple(a.opinion.outcome for a in assignments if hasattr(a, "opinion"))
+        results.append(TrackResult(track.kind, track.required_reviewers, outcomes))
+    return results
+
+
+def missing_opinions(case):
+    """Why the case cannot be decided yet (a list of messages), empty when it can."""
+    missing = []
+    for track in case.tracks.all():
+        assignments = list(track.current_assignments().select_related("opinion", "reviewer"))
+        answered = [a for a in assignments if hasattr(a, "opinion")]
+        if len(answered) < track.required_reviewers:
+            missing.append(
+                _("%(track)s需 %(required)d 位专家意见，已收到 %(got)d 份")
+                % {
+                    "track": track.get_kind_display(),
+                    "required": track.required_reviewers,
+                    "got": len(answered),
+                }
+            )
+        elif len(answered) < len(assignments):
+            missing.append(_("%(track)s尚有专家未提交意见") % {"track": track.get_kind_display()})
+    return missing
+
+
+def decide(case, *, user, reason=""):
+    """Apply the decision rule. Possible once every assigned reviewer has answered and every
+    track has its required opinions, or at once on a political reject (veto)."""
+    with transaction.atomic():
+        case = lock(case)
+        _require_administrator(case, user)
+        problem = recusal_reason(user, case.textbook, case)
+        if problem:
+            raise WorkflowError(problem)
+        check_transition(case, "approve")
+        outcome = decide_outcome(track_results(case))
+        missing = missing_opinions(case)
+        if missing and outcome != CaseState.REJECTED:
+            raise WorkflowError(
+                _("尚不能作出审核结论：%(missing)s。") % {"missing": "；".join(missing)}
+            )
+        case.decided_at = timezone.now()
+        apply_transition(case, DECISION_TRANSITIONS[outcome], by=user, reason=reason)
+        transaction.on_commit(lambda: notifications.case_decided(case))
+        return case
