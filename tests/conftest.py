@@ -1,0 +1,88 @@
+"""Fixtures shared by every app's tests: users per role and textbooks created the real way."""
+
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from textbooks import roles
+from textbooks.models import Course, Institution, Textbook
+from textbooks.services import create_textbook
+from textbooks.validators import isbn13_check_digit
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *roles_, institution=None, **fields):
+        username = username or f"user{next(_serial)}"
+        user = get_user_model().objects.create_user(
+            username=username, password="pw", email=f"{username}@example.org", **fields
+        )
+        for role in roles_:
+            user.groups.add(Group.objects.get(name=role))
+        if institution is not None:
+            institution.members.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    """One user per role, plus a second author who writes nothing of the default textbook."""
+    return {
+        "author": make_user("author", roles.AUTHOR),
+        "other_author": make_user("other_author", roles.AUTHOR),
+        "reviewer": make_user("reviewer", roles.REVIEWER),
+        "political": make_user("political", roles.POLITICAL_REVIEWER),
+        "committee": make_user("committee", roles.SELECTION_COMMITTEE),
+        "province": make_user("province", roles.PROVINCIAL_ADMIN),
+        "national": make_user("national", roles.NATIONAL_ADMIN),
+    }
+
+
+def valid_isbn(n):
+    first12 = f"978711{n:06d}"
+    return first12 + isbn13_check_digit(first12)
+
+
+@pytest.fixture
+def make_institution(db):
+    def make(name, kind, province="JS"):
+        return Institution.objects.get_or_create(
+            name=name, defaults={"kind": kind, "province": province}
+        )[0]
+
+    return make
+
+
+@pytest.fixture
+def course(db):
+    return Course.objects.create(name="数控机床编程与操作", course_type="professional")
+
+
+@pytest.fixture
+def make_textbook(course):
+    def make(chief, *, authors=(), co_developers=(), courses=None, **fields):
+        n = next(_serial)
+        defaults = {
+            "title": f"数控机床编程与操作 第{n}册",
+            "slug": f"textbook-{n}",
+            "isbn": valid_isbn(n),
+            "is_loose_leaf": True,
+            "tier": "national",
+            "editor_in_chief": chief,
+        }
+        defaults.update(fields)
+        return create_textbook(
+            Textbook(**defaults),
+            user=chief,
+            courses=courses if courses is not None else [course],
+            authors=list(authors),
+            co_developers=list(co_developers),
+        )
+
+    return make

@@ -1,0 +1,67 @@
+"""The demo data: loads into an empty database, twice without duplicates, and is served."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page
+
+from media.models import MediaAsset
+from textbooks.models import Course, Institution, Major, Textbook, TextbookPage, UnitPage
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [Major, Course, Institution, Textbook, TextbookPage, UnitPage, Page, MediaAsset]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in COUNTED} | {
+        "User": get_user_model().objects.count()
+    }
+
+
+def test_load_demo_twice_creates_nothing_new_the_second_time():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert counts() == first
+    assert first["Textbook"] >= 12
+    assert first["Major"] >= 4
+
+
+def test_demo_covers_every_form_tier_and_the_required_kinds_of_textbook():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    textbooks = Textbook.objects.all()
+    assert textbooks.filter(is_loose_leaf=True).exists()
+    assert textbooks.filter(is_workbook=True).exists()
+    assert textbooks.filter(is_mixed_media=True).exists()
+    assert set(textbooks.values_list("tier", flat=True)) == {"national", "provincial", "school"}
+    assert textbooks.filter(ideology_sensitive=True).exists()
+    assert Textbook.objects.co_developed().exists()
+    assert Major.objects.filter(code="460103", name="数控技术").exists()
+    bodies = [leaf.body for leaf in UnitPage.objects.all()]
+    assert any(block.block_type == "work_task" for body in bodies for block in body)
+    assert any(block.block_type == "media_resource" for body in bodies for block in body)
+
+
+def test_site_root_textbook_leaf_and_admin_login_answer(client):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    textbook_page = TextbookPage.objects.get(textbook__slug="cnc-programming")
+    leaf = UnitPage.objects.child_of(textbook_page).get(slug="unit-2-g71")
+
+    assert client.get("/").status_code == 200
+    response = client.get(textbook_page.url)
+    assert response.status_code == 200
+    assert "数控机床编程与操作" in response.content.decode()
+    response = client.get(leaf.url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "工作任务" in body and "阶梯轴粗加工编程" in body
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_demo_accounts_log_in_with_the_documented_password(client):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    for username in ["national", "province", "author", "reviewer", "political", "committee"]:
+        assert client.login(username=username, password="demo-pass-2026"), username
+        assert client.get("/admin/").status_code == 200, username
+        client.logout()
