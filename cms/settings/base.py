@@ -116,6 +116,41 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# S3-compatible object storage when a bucket is configured (any environment); credentials
+# come from the standard AWS environment variables (or the instance role), never from here.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "cn-north-1")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "auto")
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+# Lifetime of presigned links to private media (seconds); public media go through the CDN
+# base URL when one is set (e.g. https://cdn.example.org/textbooks), else presigned links too.
+AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300"))
+MEDIA_CDN_BASE_URL = os.environ.get("MEDIA_CDN_BASE_URL", "")
+
+# Per-kind limits for mixed-media assets. Types are detected from the bytes, never the name;
+# "html5-package" is a zip archive with index.html at its root.
+MEDIA_ASSET_RULES = {
+    "video": {"max_size": 2 * 1024**3, "content_types": ["video/mp4", "video/webm"]},
+    "audio": {
+        "max_size": 200 * 1024**2,
+        "content_types": ["audio/mpeg", "audio/mp4", "audio/ogg", "audio/x-wav"],
+    },
+    "image": {
+        "max_size": 20 * 1024**2,
+        "content_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
+    },
+    "model3d": {
+        "max_size": 500 * 1024**2,
+        "content_types": ["model/gltf-binary", "model/gltf+json"],
+    },
+    "simulation": {"max_size": 500 * 1024**2, "content_types": ["html5-package"]},
+    "document": {"max_size": 100 * 1024**2, "content_types": ["application/pdf"]},
+}
+
 WAGTAIL_SITE_NAME = _("职业教育教材全生命周期管理")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
@@ -129,6 +164,13 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # through a ReviewCase; subject-expert reviewers required per tier.
 WAGTAIL_WORKFLOW_ENABLED = False
 WORKFLOW_SUBJECT_REVIEWERS = {"national": 3, "provincial": 2, "school": 1}
+
+# Revision cycles (workflow/lifecycle): an annual minor and a three-year major revision.
+LIFECYCLE_MINOR_PERIOD_MONTHS = 12
+LIFECYCLE_MAJOR_PERIOD_MONTHS = 36
+LIFECYCLE_NOTICE_DAYS = 60  # revision_due this many days before a due date
+LIFECYCLE_GRACE_DAYS = 90  # suspended this many days after it
+LIFECYCLE_RETIREMENT_AFTER_MONTHS = 36  # no published revision this long: propose retirement
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "textbooks@example.org")
