@@ -1,5 +1,6 @@
 from .audit import AuditLogEntry
 from .editions import Edition, EditionLeaf
+from .lifecycle import LifecycleState, RetirementProposal, TextbookLifecycle
 from .review import (
     CaseKind,
     CaseState,
@@ -22,6 +23,9 @@ __all__ = [
     "ChangeType",
     "Edition",
     "EditionLeaf",
+    "LifecycleState",
+    "RetirementProposal",
+    "TextbookLifecycle",
     "Opinion",
     "Outcome",
     "PinnedRevision",
