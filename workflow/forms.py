@@ -1,0 +1,71 @@
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from textbooks import roles
+from workflow.models import CaseKind, ChangeCategory, Outcome, TrackKind
+
+
+class SubmitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("送审类型"), choices=CaseKind.choices)
+    change_summary = forms.CharField(label=_("修订说明"), widget=forms.Textarea, required=False)
+    change_categories = forms.MultipleChoiceField(
+        label=_("修订类别"),
+        choices=ChangeCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    usage_report = forms.FileField(label=_("使用跟踪报告"), required=False)
+    change_table = forms.FileField(label=_("修订内容对照表"), required=False)
+    remove = forms.MultipleChoiceField(
+        label=_("从本教材删除的活页"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, removable=(), kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].choices = [(leaf.pk, leaf.title) for leaf in removable]
+        if kinds is not None:
+            self.fields["kind"].choices = [(k, CaseKind(k).label) for k in kinds]
+
+
+class AssignForm(forms.Form):
+    track_kind = forms.ChoiceField(label=_("审核类别"))
+    reviewer = forms.ModelChoiceField(label=_("审核专家"), queryset=None)
+    due_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track_kind"].choices = [(t.kind, TrackKind(t.kind).label) for t in tracks]
+        self.fields["reviewer"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True, groups__name__in=[roles.REVIEWER, roles.POLITICAL_REVIEWER]
+            )
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["reviewer"].label_from_instance = lambda u: (
+            f"{u.last_name}{u.first_name}（{u.username}）" if u.last_name else u.username
+        )
+        if not self.is_bound:
+            self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class OpinionForm(forms.Form):
+    ideological_soundness = forms.TypedChoiceField(
+        label=_("思想性"), choices=SCORE_CHOICES, coerce=int
+    )
+    scientific_accuracy = forms.TypedChoiceField(
+        label=_("科学性"), choices=SCORE_CHOICES, coerce=int
+    )
+    suitability = forms.TypedChoiceField(label=_("适宜性"), choices=SCORE_CHOICES, coerce=int)
+    comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea)
+    outcome = forms.ChoiceField(
+        label=_("审核结论"), choices=Outcome.choices, widget=forms.RadioSelect
+    )

@@ -1,0 +1,16 @@
+"""Public edition archive; included in cms/urls.py before Wagtail's page serving."""
+
+from django.urls import path
+
+from workflow.views import public
+
+app_name = "editions"
+
+urlpatterns = [
+    path("textbooks/<slug:slug>/editions/<str:version>/", public.edition_detail, name="detail"),
+    path(
+        "textbooks/<slug:slug>/editions/<str:version>/<slug:leaf_slug>/",
+        public.edition_leaf,
+        name="leaf",
+    ),
+]

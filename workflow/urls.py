@@ -1,0 +1,19 @@
+"""Admin screens, mounted under /admin/reviews/ by wagtail_hooks (Wagtail adds its
+admin-access check to every one)."""
+
+from django.urls import path
+
+from workflow.views import admin
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("", admin.case_list, name="cases"),
+    path("<int:pk>/", admin.case_detail, name="case"),
+    path("<int:pk>/assign/", admin.assign, name="assign"),
+    path("<int:pk>/decide/", admin.decide, name="decide"),
+    path("<int:pk>/publish/", admin.publish, name="publish"),
+    path("<int:pk>/withdraw/", admin.withdraw, name="withdraw"),
+    path("textbooks/<int:textbook_id>/submit/", admin.submit_revision, name="submit"),
+    path("assignments/<int:pk>/", admin.review, name="review"),
+]

@@ -1,0 +1,273 @@
+"""Admin screens of the review workflow. Thin: permission check, form, one service call."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from textbooks.models import Textbook
+from workflow import services
+from workflow.forms import AssignForm, OpinionForm, SubmitForm
+from workflow.models import (
+    AuditLogEntry,
+    CaseKind,
+    CaseState,
+    ChangeType,
+    ReviewAssignment,
+    ReviewCase,
+)
+from workflow.services.review import missing_opinions
+from workflow.services.rules import is_administrator_for
+
+
+def visible_cases(user):
+    """The cases ``user`` may see: in their administrative scope, written or assigned."""
+    if services.is_administrator_for(user, Textbook(tier="national")):
+        return ReviewCase.objects.all()
+    scope = Q(textbook__editor_in_chief=user) | Q(textbook__authors=user)
+    scope |= Q(tracks__assignments__reviewer=user)
+    if services.is_administrator_for(user, Textbook(tier="provincial")):
+        scope |= ~Q(textbook__tier="national")
+    return ReviewCase.objects.filter(scope).distinct()
+
+
+def case_list(request):
+    cases = visible_cases(request.user).select_related("textbook", "submitted_by")
+    return TemplateResponse(
+        request,
+        "workflow/admin/case_list.html",
+        {
+            "cases": cases[:200],
+            "my_textbooks": Textbook.objects.authored_by(request.user).order_by("title"),
+            "my_assignments": my_open_assignments(request.user),
+        },
+    )
+
+
+def my_open_assignments(user):
+    return (
+        ReviewAssignment.objects.filter(
+            reviewer=user,
+            track__case__state=CaseState.IN_REVIEW,
+            opinion__isnull=True,
+        )
+        .filter(round=F("track__case__round"))
+        .select_related("track__case__textbook")
+    )
+
+
+def submit_revision(request, textbook_id):
+    textbook = get_object_or_404(Textbook, pk=textbook_id)
+    if not textbook.is_written_by(request.user):
+        raise PermissionDenied
+    pending = textbook.review_cases.filter(state=CaseState.RESUBMIT_REQUESTED).first()
+    edition = services.current_edition(textbook)
+    kinds = [CaseKind.MINOR, CaseKind.MAJOR, CaseKind.CORRECTIVE] if edition else [CaseKind.INITIAL]
+    if pending:
+        kinds = [pending.kind]
+    removable = [row.page for row in edition.leaves.select_related("page")] if edition else []
+    form = SubmitForm(request.POST or None, request.FILES or None, removable=removable, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        documents = {
+            "change_summary": data["change_summary"],
+            "change_categories": data["change_categories"],
+            "usage_report": data["usage_report"],
+            "change_table": data["change_table"],
+            "remove": data["remove"],
+        }
+        try:
+            with transaction.atomic():
+                if pending:
+                    case = services.resubmit(pending, user=request.user, **documents)
+                else:
+                    case = services.open_case(textbook, user=request.user, kind=data["kind"])
+                    case = services.submit(case, user=request.user, **documents)
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已送审，等待管理员分配审核专家。"))
+            return redirect("workflow:case", case.pk)
+    remove = request.POST.getlist("remove") if request.method == "POST" else ()
+    return TemplateResponse(
+        request,
+        "workflow/admin/submit.html",
+        {
+            "textbook": textbook,
+            "edition": edition,
+            "pending": pending,
+            "changes": services.leaf_changes(textbook, remove=[r for r in remove if r.isdigit()]),
+            "form": form,
+        },
+    )
+
+
+def _case_for(request, pk):
+    case = get_object_or_404(ReviewCase.objects.select_related("textbook"), pk=pk)
+    if not services.can_view_case(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def case_detail(request, pk):
+    case = _case_for(request, pk)
+    is_admin = is_administrator_for(request.user, case.textbook)
+    is_writer = case.textbook.is_written_by(request.user)
+    tracks = [
+        (track, track.assignments.select_related("reviewer", "opinion").order_by("round", "pk"))
+        for track in case.tracks.all()
+    ]
+    return TemplateResponse(
+        request,
+        "workflow/admin/case_detail.html",
+        {
+            "case": case,
+            "pins": case.pinned_revisions.select_related("page", "revision"),
+            "tracks": tracks,
+            "show_opinions": is_admin or is_writer,
+            "history": AuditLogEntry.objects.for_object(case).select_related("actor"),
+            "can_assign": is_admin and case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
+            "can_decide": is_admin and case.state == CaseState.IN_REVIEW,
+            "missing": missing_opinions(case) if case.state == CaseState.IN_REVIEW else [],
+            "can_publish": is_admin and case.state == CaseState.APPROVED,
+            "can_withdraw": is_writer and case.state in (CaseState.DRAFT, CaseState.SUBMITTED),
+            "can_resubmit": is_writer and case.state == CaseState.RESUBMIT_REQUESTED,
+            "edition": getattr(case, "edition", None),
+        },
+    )
+
+
+def assign(request, pk):
+    case = _case_for(request, pk)
+    if not services.can_manage_case(request.user, case):
+        raise PermissionDenied
+    form = AssignForm(request.POST or None, tracks=case.tracks.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_reviewer(case, user=request.user, **form.cleaned_data)
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已分配审核专家 %(name)s。") % {"name": form.cleaned_data["reviewer"]},
+            )
+            return redirect("workflow:assign", case.pk)
+    assignments = (
+        ReviewAssignment.objects.filter(track__case=case)
+        .select_related("track", "reviewer", "opinion")
+        .order_by("round", "track", "pk")
+    )
+    return TemplateResponse(
+        request,
+        "workflow/admin/assign.html",
+        {"case": case, "form": form, "assignments": assignments},
+    )
+
+
+def _admin_action(request, pk, operation, success):
+    case = _case_for(request, pk)
+    try:
+        result = operation(case)
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success(result))
+    return redirect("workflow:case", case.pk)
+
+
+@require_POST
+def decide(request, pk):
+    return _admin_action(
+        request,
+        pk,
+        lambda case: services.decide(
+            case, user=request.user, reason=request.POST.get("reason", "")
+        ),
+        lambda case: _("审核结论：%(state)s。") % {"state": case.get_state_display()},
+    )
+
+
+@require_POST
+def publish(request, pk):
+    return _admin_action(
+        request,
+        pk,
+        lambda case: services.publish(case, user=request.user),
+        lambda edition: _("已发布第 %(version)s 版。") % {"version": edition.version},
+    )
+
+
+@require_POST
+def withdraw(request, pk):
+    return _admin_action(
+        request,
+        pk,
+        lambda case: services.withdraw(
+            case, user=request.user, reason=request.POST.get("reason", "")
+        ),
+        lambda case: _("已撤回。"),
+    )
+
+
+def baseline_edition(case):
+    """The edition a case's changes are compared with: the one current when it was made."""
+    published = getattr(case, "edition", None)
+    if published is not None:
+        return getattr(published, "predecessor", None)
+    return services.current_edition(case.textbook)
+
+
+def review(request, pk):
+    """The reviewer's screen: each pinned leaf rendered beside the current edition's."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("track__case__textbook"), pk=pk
+    )
+    if assignment.reviewer_id != request.user.pk:
+        raise PermissionDenied
+    case = assignment.track.case
+    form = OpinionForm(request.POST or None)
+    answered = hasattr(assignment, "opinion")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.record_opinion(
+                assignment,
+                user=request.user,
+                scores={k: data.pop(k) for k in services.review.SCORE_FIELDS},
+                **data,
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("审核意见已提交。"))
+            return redirect("workflow:case", case.pk)
+    edition = baseline_edition(case)
+    before = {row.page_id: row.revision for row in edition.leaves.all()} if edition else {}
+    leaves = [
+        {
+            "pin": pin,
+            "after": None if pin.change_type == ChangeType.REMOVED else pin.revision.as_object(),
+            "before": before[pin.page_id].as_object() if pin.page_id in before else None,
+        }
+        for pin in case.pinned_revisions.select_related("revision", "page")
+    ]
+    return TemplateResponse(
+        request,
+        "workflow/admin/review.html",
+        {
+            "assignment": assignment,
+            "case": case,
+            "leaves": leaves,
+            "edition": edition,
+            "form": form,
+            "answered": answered,
+            "open": not answered
+            and case.state == CaseState.IN_REVIEW
+            and assignment.round == case.round,
+        },
+    )

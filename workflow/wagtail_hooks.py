@@ -1,0 +1,39 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from workflow import urls
+from workflow.views.admin import my_open_assignments
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return [path("reviews/", include((urls, "workflow"), namespace="workflow"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return MenuItem(_("审核与版次"), reverse("workflow:cases"), icon_name="tasks", order=210)
+
+
+class MyReviewsPanel(Component):
+    """Dashboard: the reviewer's open assignments, earliest due date first."""
+
+    name = "my_reviews"
+    order = 50
+    template_name = "workflow/admin/my_reviews_panel.html"
+
+    def __init__(self, assignments):
+        self.assignments = assignments
+
+    def get_context_data(self, parent_context):
+        return {"assignments": self.assignments}
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_reviews_panel(request, panels):
+    assignments = list(my_open_assignments(request.user))
+    if assignments:
+        panels.append(MyReviewsPanel(assignments))
