@@ -1,7 +1,19 @@
-"""Digital resources bound to mixed-media textbooks (stored through Django's default storage)."""
+"""Digital resources bound to mixed-media textbooks, their short links and edition archives.
+
+Asset bytes live in Django's default storage (filesystem, or S3 when configured) under a
+content-addressed key (``assets/<sha256[:2]>/<sha256>.<ext>``): the same bytes uploaded twice
+are stored once. Each upload still gets its own MediaAsset row, because an asset belongs to
+one textbook and is reviewed with it; two textbooks (or two titles) sharing a video share the
+stored object, never the row. Uploads go through media.services, which validates the bytes
+before anything is stored.
+"""
+
+import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +29,8 @@ class MediaKind(models.TextChoices):
 class MediaAsset(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=MediaKind.choices)
-    file = models.FileField(_("文件"), upload_to="media-assets/%Y/%m/")
+    # The name is the content-addressed storage key, set by media.services (never upload_to).
+    file = models.FileField(_("文件"), max_length=255)
     textbook = models.ForeignKey(
         "textbooks.Textbook",
         verbose_name=_("所属教材"),
@@ -25,6 +38,22 @@ class MediaAsset(models.Model):
         related_name="media_assets",
         null=True,
         blank=True,
+    )
+    sha256 = models.CharField(
+        _("SHA-256 校验和"), max_length=64, db_index=True, default="", editable=False
+    )
+    size = models.BigIntegerField(_("大小（字节）"), default=0, editable=False)
+    content_type = models.CharField(
+        _("内容类型"),
+        max_length=100,
+        default="",
+        editable=False,
+        help_text=_("根据文件内容识别，而非文件名"),
+    )
+    transcript = models.TextField(
+        _("字幕/文字稿"),
+        blank=True,
+        help_text=_("视频字幕（WebVTT）或音频文字稿，供无障碍访问和检索"),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,3 +72,111 @@ class MediaAsset(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.get_kind_display()}）"
+
+    def get_absolute_url(self):
+        """The stable, access-checked address of this asset (templates link here)."""
+        return reverse("media:asset", args=[self.pk])
+
+
+def new_short_code():
+    return secrets.token_urlsafe(6)  # 8 URL-safe characters
+
+
+class ShortLink(models.Model):
+    """A stable short code (/r/<code>) for one media asset or one leaf; printed as a QR code.
+
+    The code never changes once issued, so printed QR codes keep working; it resolves to the
+    current published location, or, with a version, to that edition's archived copy.
+    """
+
+    code = models.CharField(_("短码"), max_length=16, unique=True, default=new_short_code)
+    asset = models.OneToOneField(
+        MediaAsset,
+        verbose_name=_("数字资源"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="short_link",
+    )
+    page = models.OneToOneField(
+        "wagtailcore.Page",
+        verbose_name=_("活页"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("短链接")
+        verbose_name_plural = _("短链接")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(asset__isnull=False) & Q(page__isnull=True))
+                | (Q(asset__isnull=True) & Q(page__isnull=False)),
+                name="shortlink_exactly_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("media:short_link", args=[self.code])
+
+    @classmethod
+    def for_asset(cls, asset):
+        return cls._get_or_issue(asset=asset)
+
+    @classmethod
+    def for_page(cls, page):
+        return cls._get_or_issue(page_id=page.pk)
+
+    @classmethod
+    def _get_or_issue(cls, **target):
+        link = cls.objects.filter(**target).first()
+        if link is not None:
+            return link
+        try:
+            with transaction.atomic():
+                return cls.objects.create(**target)
+        except IntegrityError:  # issued concurrently
+            return cls.objects.get(**target)
+
+
+class EditionArchive(models.Model):
+    """The record of an immutable archive written to storage for one published edition.
+
+    The storage objects are the truth (``COMPLETE`` is written last and carries the overall
+    checksum); this row makes archives findable, and stays incomplete if a write failed.
+    """
+
+    textbook = models.ForeignKey(
+        "textbooks.Textbook",
+        verbose_name=_("教材"),
+        on_delete=models.PROTECT,
+        related_name="edition_archives",
+    )
+    version = models.CharField(_("版次"), max_length=20)
+    prefix = models.CharField(_("存储前缀"), max_length=255, unique=True)
+    manifest = models.JSONField(_("清单"), default=dict)
+    checksum = models.CharField(_("总校验和"), max_length=64, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("版次归档")
+        verbose_name_plural = _("版次归档")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["textbook", "version"], name="edition_archive_unique_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.textbook} {self.version}"
+
+    @property
+    def is_complete(self):
+        return self.completed_at is not None

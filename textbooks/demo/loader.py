@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from media.models import MediaAsset
+from media.services import create_asset
 from textbooks.blocks import LeafStreamBlock
 from textbooks.demo import catalogue as data
 from textbooks.demo.content import MEDIA_ASSETS, TEXTBOOKS
@@ -91,11 +92,13 @@ class DemoLoader:
         title, kind, filename, _slug = MEDIA_ASSETS[key]
         asset = MediaAsset.objects.filter(title=title, textbook=textbook).first()
         if asset is None:
-            asset = MediaAsset(
-                title=title, kind=kind, textbook=textbook, uploaded_by=textbook.editor_in_chief
+            asset = create_asset(
+                title=title,
+                kind=kind,
+                textbook=textbook,
+                user=textbook.editor_in_chief,
+                fileobj=ContentFile(tiny_mp4(title), name=filename),
             )
-            asset.file.save(filename, ContentFile(tiny_mp4(title)), save=False)
-            asset.save()
         return asset
 
     def load_textbook(self, spec):

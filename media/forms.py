@@ -1,0 +1,47 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from media.access import can_manage_textbook
+from media.services import store_file
+from media.validation import inspect
+from textbooks.models import Textbook
+
+
+class MediaAssetForm(WagtailAdminModelForm):
+    """Checks the uploaded bytes (type and size for the kind) before anything is stored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspection = None
+        user = self.for_user
+        if "textbook" in self.fields:
+            field = self.fields["textbook"]
+            field.required = True
+            if user is not None and not can_manage_textbook(user, None):
+                field.queryset = Textbook.objects.authored_by(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, upload = cleaned.get("kind"), cleaned.get("file")
+        if not kind:
+            return cleaned
+        if upload and "file" in self.changed_data:
+            try:
+                self.inspection = inspect(upload, kind)
+            except ValidationError as error:
+                self.add_error("file", error)
+        elif self.instance.pk and "kind" in self.changed_data:
+            self.add_error("file", _("更改资源类型时，请重新上传对应类型的文件。"))
+        return cleaned
+
+    def save(self, commit=True):
+        # A new file is stored and the row saved together (store_file), whatever ``commit``.
+        asset = super().save(commit=False)
+        if asset.uploaded_by_id is None and self.for_user is not None:
+            asset.uploaded_by = self.for_user
+        if self.inspection is not None:
+            return store_file(asset, self.cleaned_data["file"], self.inspection)
+        if commit:
+            asset.save()
+        return asset

@@ -1,0 +1,110 @@
+"""Public and member views: an asset by id, short links, QR images and the QR sheet."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from media import storage
+from media.access import can_manage_textbook
+from media.models import EditionArchive, MediaAsset, ShortLink
+from media.qr import qr_png, qr_sheet_svg, qr_svg, short_url
+from media.references import is_published
+from textbooks.models import Textbook, TextbookPage
+
+
+def _deny(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _unavailable():
+    return HttpResponse(
+        _("存储服务暂时无法访问，请稍后重试。"),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def serve_key(key, content_type, *, public):
+    """Send the reader to the object: the CDN for public objects when one is configured,
+    else a short-lived presigned URL (S3), else the bytes themselves (filesystem)."""
+    try:
+        if public and (cdn := storage.public_url(key)):
+            return HttpResponseRedirect(cdn)
+        if storage.is_s3():
+            return HttpResponseRedirect(storage.presigned_url(key))
+        handle = storage.get_storage().open(key, "rb")
+    except (storage.MediaStorageError, OSError):
+        return _unavailable()
+    return FileResponse(handle, content_type=content_type)
+
+
+@never_cache
+def asset(request, pk):
+    media_asset = get_object_or_404(MediaAsset.objects.select_related("textbook"), pk=pk)
+    public = is_published(media_asset)
+    if not public and not can_manage_textbook(request.user, media_asset.textbook):
+        return _deny(request)
+    return serve_key(media_asset.file.name, media_asset.content_type, public=public)
+
+
+def _link_textbook(link):
+    if link.asset_id:
+        return link.asset.textbook
+    parent = link.page.get_parent().specific
+    return parent.textbook if isinstance(parent, TextbookPage) else None
+
+
+@never_cache
+def short_link(request, code, version=None):
+    link = get_object_or_404(ShortLink.objects.select_related("asset", "page"), code=code)
+    if version is not None:
+        return _archived(link, version)
+    if link.asset_id:
+        return HttpResponseRedirect(link.asset.get_absolute_url())
+    leaf = link.page.specific
+    if not leaf.live:
+        raise Http404(_("该活页尚未发布。"))
+    return HttpResponseRedirect(leaf.get_url(request))
+
+
+def _archived(link, version):
+    """The copy of the linked resource in a published edition's archive (public)."""
+    archive = EditionArchive.objects.filter(
+        textbook=_link_textbook(link), version=version, completed_at__isnull=False
+    ).first()
+    if archive is None:
+        raise Http404(_("没有找到该版次。"))
+    if link.asset_id:
+        entries, id_field, content_type = archive.manifest["assets"], "id", None
+        target = link.asset_id
+    else:
+        entries, id_field, content_type = archive.manifest["leaves"], "page_id", "text/html"
+        target = link.page_id
+    entry = next((e for e in entries if e[id_field] == target), None)
+    if entry is None:
+        raise Http404(_("该版次不包含此资源。"))
+    return serve_key(entry["key"], content_type or entry["content_type"], public=True)
+
+
+def qr_image(request, code, fmt, version=None):
+    if fmt not in ("svg", "png"):
+        raise Http404
+    link = get_object_or_404(ShortLink, code=code)
+    url = short_url(request, link, version)
+    if fmt == "svg":
+        return HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    return HttpResponse(qr_png(url), content_type="image/png")
+
+
+def qr_sheet(request, textbook_id):
+    textbook = get_object_or_404(Textbook, pk=textbook_id)
+    if not can_manage_textbook(request.user, textbook):
+        return _deny(request)
+    response = HttpResponse(qr_sheet_svg(request, textbook), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="qr-{textbook.slug}.svg"'
+    return response
