@@ -13,6 +13,9 @@ ACCOUNTS = [
     ("reviewer", ("赵", "磊"), "审核专家", "浙江机电职业技术学院"),
     ("reviewer2", ("吴", "芳"), "审核专家", "山东劳动职业技术学院"),
     ("enterprise_expert", ("郑", "凯"), "审核专家", "比亚迪汽车工业有限公司"),
+    # More experts so that every demo textbook can be reviewed without breaking recusal.
+    ("reviewer3", ("钱", "进"), "审核专家", "北京师范大学"),
+    ("enterprise_expert2", ("冯", "涛"), "审核专家", "埃斯顿自动化股份有限公司"),
     ("political", ("孙", "丽"), "政治把关专家", "北京师范大学"),
     ("committee", ("周", "涛"), "学校选用委员会", "江苏机电职业技术学院"),
 ]

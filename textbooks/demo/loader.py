@@ -1,11 +1,14 @@
 """Loads the demo catalogue. Idempotent: everything is looked up by its natural key first."""
 
+import datetime
 import struct
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from media.models import MediaAsset
 from media.services import create_asset
@@ -15,6 +18,20 @@ from textbooks.demo.content import MEDIA_ASSETS, TEXTBOOKS
 from textbooks.models import Course, Institution, Major, Textbook, TextbookPage, UnitPage
 from textbooks.services import create_textbook
 from textbooks.validators import isbn13_check_digit
+from workflow.models import CaseKind, ChangeCategory, Outcome, ReviewCase
+from workflow.services import publish, review
+from workflow.services.rules import recusal_reason, reviewer_qualification_error
+
+DEMO_SCORES = {"ideological_soundness": 5, "scientific_accuracy": 5, "suitability": 4}
+
+# Textbooks that get a second edition (1.1): slug → (leaf slug, added paragraph, summary).
+SECOND_EDITION = {
+    "cnc-programming": (
+        "unit-2-g71",
+        "<p>新增：数控系统新版本中 G71 循环支持 Ⅱ 型轮廓（非单调轮廓）粗车，编程前应确认系统版本。</p>",
+        "依据企业新设备补充 G71 Ⅱ 型循环的使用说明。",
+    ),
+}
 
 
 def tiny_mp4(label):
@@ -126,9 +143,9 @@ class DemoLoader:
             )
             self.log(f"  教材 {textbook.title}")
         page = TextbookPage.objects.get(textbook=textbook)
-        if not page.live:
+        if not page.live and not textbook.editions.exists():
             page.overview = spec.get("overview", f"<p>{textbook.title}配套课程教学使用。</p>")
-            self.publish(page, textbook.editor_in_chief)
+            page.save_revision(user=textbook.editor_in_chief, log_action=True)
         existing = set(UnitPage.objects.child_of(page).values_list("slug", flat=True))
         for slug, number, title, summary, body in spec["units"]:
             if slug in existing:
@@ -141,9 +158,14 @@ class DemoLoader:
                 summary=summary,
                 body=LeafStreamBlock().to_python(body),
                 owner=textbook.editor_in_chief,
+                live=False,
             )
             page.add_child(instance=unit)
-            self.publish(unit, textbook.editor_in_chief)
+            unit.save_revision(user=textbook.editor_in_chief, log_action=True)
+        if not textbook.editions.exists():
+            self.review_and_publish(textbook, CaseKind.INITIAL, _("首次编写送审"))
+        if spec["slug"] in SECOND_EDITION and not textbook.editions.filter(minor=1).exists():
+            self.minor_revision(textbook, *SECOND_EDITION[spec["slug"]])
 
     def resolve_media(self, block, textbook):
         if block["type"] != "media_resource":
@@ -151,6 +173,51 @@ class DemoLoader:
         value = dict(block["value"], asset=self.media_asset(block["value"]["asset"], textbook).pk)
         return dict(block, value=value)
 
-    def publish(self, page, author):
-        # Authors save; the national administrator publishes (the review step comes with workflow/).
-        page.save_revision(user=author, log_action=True).publish(user=self.users["national"])
+    def review_and_publish(self, textbook, kind, summary, **documents):
+        """Through the real workflow: the chief submits, qualified experts who need not recuse
+        themselves pass it, the national administrator decides and publishes."""
+        chief, national = textbook.editor_in_chief, self.users["national"]
+        case = review.open_case(textbook, user=chief, kind=kind)
+        case = review.submit(case, user=chief, change_summary=summary, **documents)
+        due = timezone.localdate() + datetime.timedelta(days=14)
+        for track in case.tracks.all():
+            candidates = [
+                user
+                for user in self.users.values()
+                if reviewer_qualification_error(user, track.kind) is None
+                and recusal_reason(user, textbook, case) is None
+                and not user.is_superuser
+            ]
+            for reviewer in candidates[: track.required_reviewers]:
+                assignment = review.assign_reviewer(
+                    case, user=national, reviewer=reviewer, track_kind=track.kind, due_date=due
+                )
+                case = ReviewCase.objects.get(pk=case.pk)
+                review.record_opinion(
+                    assignment,
+                    user=reviewer,
+                    scores=DEMO_SCORES,
+                    comment=_("内容科学准确，符合课程标准，同意通过。"),
+                    outcome=Outcome.PASS,
+                )
+        case = review.decide(case, user=national)
+        edition = publish(case, user=national)
+        self.log(f"    第 {edition.version} 版")
+        return edition
+
+    def minor_revision(self, textbook, leaf_slug, html, summary):
+        """A second edition (annual minor revision): one leaf gains a paragraph."""
+        leaf = UnitPage.objects.child_of(textbook.page).get(slug=leaf_slug)
+        draft = leaf.get_latest_revision_as_object()
+        draft.body = LeafStreamBlock().to_python(
+            [*draft.body.get_prep_value(), {"type": "rich_text", "value": html}]
+        )
+        draft.save_revision(user=textbook.editor_in_chief, log_action=True)
+        self.review_and_publish(
+            textbook,
+            CaseKind.MINOR,
+            summary,
+            change_categories=[ChangeCategory.NEW_TECHNOLOGY],
+            usage_report=ContentFile("使用跟踪报告（演示）".encode(), name="usage-report.txt"),
+            change_table=ContentFile("修订内容对照表（演示）".encode(), name="change-table.txt"),
+        )

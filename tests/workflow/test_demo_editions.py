@@ -1,0 +1,23 @@
+"""The demo's content reaches the public through the review workflow, as editions."""
+
+import pytest
+from django.core.management import call_command
+
+from textbooks.models import Textbook, UnitPage
+from workflow.models import AuditLogEntry, CaseState, Edition, ReviewCase
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_textbooks_are_published_as_reviewed_editions():
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # idempotent
+    for textbook in Textbook.objects.all():
+        current = Edition.objects.current().get(textbook=textbook)
+        assert current.version == ("1.1" if textbook.slug == "cnc-programming" else "1.0")
+        live = {leaf.pk: leaf.live_revision_id for leaf in UnitPage.objects.child_of(textbook.page)}
+        assert live == {row.page_id: row.revision_id for row in current.leaves.all()}
+    cnc = Edition.objects.get(textbook__slug="cnc-programming", major=1, minor=0)
+    assert cnc.successor.version == "1.1"
+    assert set(ReviewCase.objects.values_list("state", flat=True)) == {CaseState.PUBLISHED}
+    assert AuditLogEntry.objects.filter(to_state="published").count() == Edition.objects.count()
