@@ -1,0 +1,83 @@
+"""E-mail on submit, assignment, due-date reminder and decision."""
+
+import datetime
+
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from workflow import services
+from workflow.models import ReviewCase
+
+from .conftest import SCORES, due, submitted_case
+
+
+def sent_to(username):
+    return [m.subject for m in mail.outbox if m.to == [f"{username}@example.org"]]
+
+
+def test_mail_on_submit_assign_and_decision(world, django_capture_on_commit_callbacks):
+    u = world["users"]
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submitted_case(world["textbook"], u["author"])
+    # School tier: national and provincial administrators are told.
+    assert any("待分配审核专家" in s for s in sent_to("national"))
+    assert any("待分配审核专家" in s for s in sent_to("province"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = services.assign_reviewer(
+            case, user=u["national"], reviewer=u["reviewer"], track_kind="subject", due_date=due()
+        )
+    assert sent_to("reviewer") == [
+        f"【审核任务】《{world['textbook'].title}》学科专家审核，截止 {due()}"
+    ]
+    assert f"/admin/reviews/assignments/{assignment.pk}/" in mail.outbox[-1].body
+    services.record_opinion(
+        assignment, user=u["reviewer"], scores=SCORES, comment="同意", outcome="pass"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(ReviewCase.objects.get(pk=case.pk), user=u["national"])
+    assert sent_to("author")[-1] == f"【审核结论】《{world['textbook'].title}》：审核通过"
+
+
+def test_nothing_is_sent_for_a_refused_operation(world, django_capture_on_commit_callbacks):
+    u = world["users"]
+    case = submitted_case(world["textbook"], u["author"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            services.assign_reviewer(
+                case, user=u["national"], reviewer=u["author"], track_kind="subject", due_date=due()
+            )
+        except services.WorkflowError:
+            pass
+    assert mail.outbox == []
+
+
+def test_review_reminders_once_a_day_for_due_and_overdue(world):
+    u = world["users"]
+    case = submitted_case(world["textbook"], u["author"])
+    today = timezone.localdate()
+    services.assign_reviewer(
+        case,
+        user=u["national"],
+        reviewer=u["reviewer"],
+        track_kind="subject",
+        due_date=today + datetime.timedelta(days=2),
+    )
+    services.assign_reviewer(
+        ReviewCase.objects.get(pk=case.pk),
+        user=u["national"],
+        reviewer=u["reviewer2"],
+        track_kind="subject",
+        due_date=today + datetime.timedelta(days=30),
+    )
+    mail.outbox.clear()
+    call_command("review_reminders", stdout=open("/dev/null", "w"))
+    call_command("review_reminders", stdout=open("/dev/null", "w"))  # same day: nothing new
+    assert [m.to for m in mail.outbox] == [["reviewer@example.org"]]
+    assert "还剩 2 天" in mail.outbox[0].subject
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=5)):
+        call_command("review_reminders", stdout=open("/dev/null", "w"))
+    assert "已逾期 3 天" in mail.outbox[-1].subject
+    assert len(mail.outbox) == 2
