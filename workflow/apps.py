@@ -7,4 +7,4 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("审核与生命周期")
 
     def ready(self):
-        from workflow import signals  # noqa: F401  (connects the audit-log receiver)
+        from workflow import receivers, signals  # noqa: F401  (connect the receivers)

@@ -1,0 +1,317 @@
+"""Revision cycles: clocks derived from editions, and the daily sweep that watches them.
+
+The clocks: a minor revision is due a minor period (12 months) after the last published
+revision of any kind; a major revision a major period (36 months) after the last major (or
+first) edition. Only a major edition resets the three-year clock. The sweep moves textbooks
+in_use → revision_due (notice window) → revision_overdue (past due) → suspended (past the grace
+period) and proposes retirement after three years without a published revision.
+
+Scale: the sweep must stay a fixed number of statements for 100,000 textbooks, so it moves
+rows with ``bulk_transition``: the transition graph still comes from the FSM (illegal moves
+cannot be expressed) and every moved row gets its audit entry, written set-based.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
+from workflow.models.lifecycle import IN_SERVICE, LifecycleState
+
+S = LifecycleState
+
+
+def add_months(day, months):
+    """``day`` plus calendar months, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _periods():
+    return {
+        "minor": settings.LIFECYCLE_MINOR_PERIOD_MONTHS,
+        "major": settings.LIFECYCLE_MAJOR_PERIOD_MONTHS,
+        "notice": datetime.timedelta(days=settings.LIFECYCLE_NOTICE_DAYS),
+        "grace": datetime.timedelta(days=settings.LIFECYCLE_GRACE_DAYS),
+        "retire": settings.LIFECYCLE_RETIREMENT_AFTER_MONTHS,
+    }
+
+
+def set_clocks(lifecycle, published_on, *, is_major):
+    p = _periods()
+    lifecycle.last_revision_on = published_on
+    if is_major or lifecycle.last_major_on is None:
+        lifecycle.last_major_on = published_on
+    lifecycle.minor_due_on = add_months(lifecycle.last_revision_on, p["minor"])
+    lifecycle.major_due_on = add_months(lifecycle.last_major_on, p["major"])
+    lifecycle.next_due_on = min(lifecycle.minor_due_on, lifecycle.major_due_on)
+    lifecycle.retirement_due_on = add_months(lifecycle.last_revision_on, p["retire"])
+
+
+def calendar_state(lifecycle, today):
+    """The state the calendar alone puts an in-service textbook in on ``today``."""
+    p = _periods()
+    due = lifecycle.next_due_on
+    if due is None or today < due - p["notice"]:
+        return S.IN_USE
+    if today <= due:
+        return S.REVISION_DUE
+    if today <= due + p["grace"]:
+        return S.REVISION_OVERDUE
+    return S.SUSPENDED
+
+
+def lifecycle_for(textbook):
+    return TextbookLifecycle.objects.get_or_create(textbook=textbook)[0]
+
+
+def record_edition(edition, *, by=None):
+    """Restart the clocks after ``edition`` was published; runs in the publishing transaction.
+
+    The first edition puts the textbook in use. A later one returns it to in_use only if it
+    satisfies every obligation that was due (a minor edition does not satisfy a missed major).
+    """
+    lifecycle_for(edition.textbook)
+    lifecycle = TextbookLifecycle.objects.select_for_update().get(textbook=edition.textbook)
+    published_on = timezone.localdate(edition.published_at)
+    set_clocks(lifecycle, published_on, is_major=edition.minor == 0)
+    reason = _("发布第 %s 版") % edition.version
+    if lifecycle.state == S.PLANNED:
+        lifecycle.start_development(by=by, reason=reason)
+    if lifecycle.state == S.IN_DEVELOPMENT:
+        lifecycle.enter_use(by=by, reason=reason)
+    elif lifecycle.state in (S.REVISION_DUE, S.REVISION_OVERDUE, S.SUSPENDED):
+        if calendar_state(lifecycle, published_on) == S.IN_USE:
+            lifecycle.restore(by=by, reason=reason)
+    lifecycle.save()
+    return lifecycle
+
+
+def recently_updated_since(today=None):
+    """Editions published on or after this day count as recently updated (近期修订)."""
+    today = today or timezone.localdate()
+    return add_months(today, -settings.LIFECYCLE_MINOR_PERIOD_MONTHS)
+
+
+def is_recently_updated(edition, today=None):
+    if edition is None:
+        return False
+    return timezone.localdate(edition.published_at) >= recently_updated_since(today)
+
+
+def bulk_transition(queryset, name, *, at, by=None, reason=""):
+    """Apply FSM transition ``name`` to every row of ``queryset`` that may take it.
+
+    Per source state the transition allows: lock the rows, write one audit entry per row
+    (INSERT … SELECT), then move them (UPDATE guarded by the source state). Returns the
+    number of rows moved. Sources and target come from the @transition declaration, so
+    nothing can move along an edge the state machine does not have.
+    """
+    model = queryset.model
+    meta = getattr(model, name)._django_fsm
+    state_field = meta.field if isinstance(meta.field, str) else meta.field.name
+    content_type = ContentType.objects.get_for_model(model)
+    audit = AuditLogEntry._meta
+    columns = [
+        "content_type",
+        "object_id",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor",
+        "at",
+        "reason",
+    ]
+    moved = 0
+    for source, edge in meta.transitions.items():
+        rows = queryset.filter(**{state_field: source})
+        count = len(rows.select_for_update().values_list("pk", flat=True))
+        if not count:
+            continue
+        select = rows.annotate(
+            _ct=Value(content_type.pk, output_field=models.IntegerField()),
+            _transition=Value(name, output_field=models.CharField()),
+            _from=Value(source, output_field=models.CharField()),
+            _to=Value(edge.target, output_field=models.CharField()),
+            _actor=Value(by.pk if by else None, output_field=models.IntegerField()),
+            _at=Value(at, output_field=models.DateTimeField()),
+            _reason=Value(reason, output_field=models.TextField()),
+        ).values_list("_ct", "pk", "_transition", "_from", "_to", "_actor", "_at", "_reason")
+        sql, params = select.query.sql_with_params()
+        quoted = ", ".join(connection.ops.quote_name(audit.get_field(c).column) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(audit.db_table)} ({quoted}) {sql}", params
+            )
+        # The one place a state column is written in bulk: guarded by the source state and
+        # preceded by the audit rows above, exactly as the per-object transition would.
+        moved += model.objects.filter(pk__in=rows.values("pk"), **{state_field: source}).update(
+            **{state_field: edge.target}
+        )
+    return moved
+
+
+@dataclass
+class SweepResult:
+    as_of: datetime.date
+    dry_run: bool
+    moved: dict = field(default_factory=dict)  # transition name -> count
+    proposals: int = 0
+    notified: int = 0
+
+    def rows(self):
+        labels = {
+            "give_notice": _("进入待修订（提醒期）"),
+            "mark_overdue": _("逾期未修订"),
+            "suspend": _("暂停使用（超过宽限期）"),
+        }
+        yield from ((labels[name], count) for name, count in self.moved.items())
+        yield _("新增退出建议（连续三年未修订）"), self.proposals
+        yield _("已通知主编和编写人员（封）"), self.notified
+
+
+def _sweep_steps(as_of):
+    """(transition, rows it applies to on ``as_of``). The windows do not overlap, so the
+    order does not matter and a dry run counts exactly what a real run moves."""
+    p = _periods()
+    in_service = TextbookLifecycle.objects.filter(state__in=IN_SERVICE, next_due_on__isnull=False)
+    return [
+        ("suspend", in_service.filter(next_due_on__lt=as_of - p["grace"])),
+        (
+            "mark_overdue",
+            in_service.filter(next_due_on__lt=as_of, next_due_on__gte=as_of - p["grace"]),
+        ),
+        (
+            "give_notice",
+            in_service.filter(next_due_on__gte=as_of, next_due_on__lte=as_of + p["notice"]),
+        ),
+    ]
+
+
+def _retirement_candidates(as_of):
+    open_proposal = RetirementProposal.objects.filter(
+        textbook=OuterRef("textbook"),
+        reason=RetirementProposal.Reason.NO_UPDATE,
+        decided_at__isnull=True,
+    )
+    return TextbookLifecycle.objects.filter(
+        state__in=IN_SERVICE, retirement_due_on__lte=as_of
+    ).exclude(Exists(open_proposal))
+
+
+def _propose_retirements(candidates, as_of):
+    count = candidates.count()
+    if count:
+        table = RetirementProposal._meta
+        names = ["textbook", "reason", "proposed_on", "note"]
+        select = candidates.annotate(
+            _reason=Value(RetirementProposal.Reason.NO_UPDATE, output_field=models.CharField()),
+            _on=Value(as_of, output_field=models.DateField()),
+            _note=Value(_("每日巡检：连续三年无已发布修订"), output_field=models.TextField()),
+        ).values_list("textbook_id", "_reason", "_on", "_note")
+        sql, params = select.query.sql_with_params()
+        quoted = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({quoted}) {sql}", params
+            )
+    return count
+
+
+NOTICE_SUBJECTS = {
+    "give_notice": _("《%(title)s》即将到修订期限（%(due)s）"),
+    "mark_overdue": _("《%(title)s》已逾期未修订（截止 %(due)s）"),
+    "suspend": _("《%(title)s》因逾期未修订已暂停使用"),
+}
+
+
+def _notify(at, names):
+    """Mail the editor-in-chief and authors of every textbook this sweep moved."""
+    moved = AuditLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(TextbookLifecycle),
+        at=at,
+        transition__in=names,
+    )
+    lifecycles = (
+        TextbookLifecycle.objects.filter(pk__in=moved.values("object_id"))
+        .select_related("textbook__editor_in_chief")
+        .prefetch_related("textbook__authors")
+    )
+    messages = []
+    for lifecycle in lifecycles.iterator(chunk_size=5000):
+        textbook = lifecycle.textbook
+        recipients = {
+            u.email for u in [textbook.editor_in_chief, *textbook.authors.all()] if u.email
+        }
+        if not recipients:
+            continue
+        subject = NOTICE_SUBJECTS[_transition_into(lifecycle.state)] % {
+            "title": textbook.title,
+            "due": lifecycle.next_due_on,
+        }
+        body = _(
+            "《%(title)s》当前状态：%(state)s。年度小修订截止：%(minor)s；三年大修订截止：%(major)s。"
+            "请按期提交修订送审。"
+        ) % {
+            "title": textbook.title,
+            "state": lifecycle.get_state_display(),
+            "minor": lifecycle.minor_due_on,
+            "major": lifecycle.major_due_on,
+        }
+        messages.append(EmailMessage(subject, body, to=sorted(recipients)))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def _transition_into(state):
+    return {
+        S.REVISION_DUE: "give_notice",
+        S.REVISION_OVERDUE: "mark_overdue",
+        S.SUSPENDED: "suspend",
+    }[state]
+
+
+def sweep(as_of=None, *, dry_run=False, progress=None):
+    """Run the daily sweep as of ``as_of`` (today by default). Idempotent.
+
+    ``progress`` is called with (step label) before each step, for a progress bar.
+    """
+    as_of = as_of or timezone.localdate()
+    result = SweepResult(as_of=as_of, dry_run=dry_run)
+    at = timezone.now()
+    steps = _sweep_steps(as_of)
+    with transaction.atomic():
+        for name, rows in steps:
+            if progress:
+                progress(name)
+            if dry_run:
+                result.moved[name] = rows.count()
+            else:
+                result.moved[name] = bulk_transition(
+                    rows, name, at=at, reason=_("每日巡检（%s）") % as_of.isoformat()
+                )
+        if progress:
+            progress("propose_retirement")
+        candidates = _retirement_candidates(as_of)
+        result.proposals = (
+            candidates.count() if dry_run else _propose_retirements(candidates, as_of)
+        )
+        if progress:
+            progress("notify")
+        if not dry_run and any(result.moved.values()):
+            moved_names = [name for name, count in result.moved.items() if count]
+            # Mail after commit: a rolled-back sweep must not have told anyone anything.
+            transaction.on_commit(lambda: setattr(result, "notified", _notify(at, moved_names)))
+    return result
