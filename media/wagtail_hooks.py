@@ -20,6 +20,7 @@ class StorageErrorAsFormError:
             return super().form_valid(form)
         except MediaStorageError as error:
             form.add_error("file", str(error))
+            self.produced_error_message = str(error)
             return self.form_invalid(form)
 
 

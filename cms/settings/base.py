@@ -125,6 +125,7 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "auto")
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
 # Lifetime of presigned links to private media (seconds); public media go through the CDN
 # base URL when one is set (e.g. https://cdn.example.org/textbooks), else presigned links too.

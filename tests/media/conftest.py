@@ -108,6 +108,7 @@ def add_leaf(users):
             number=number,
             body=LeafStreamBlock().to_python(list(blocks)),
             owner=users["author"],
+            live=False,  # as the admin creates it: a draft until published
         )
         book_page.add_child(instance=leaf)
         revision = leaf.save_revision(user=users["author"])
@@ -180,6 +181,7 @@ def s3(settings, monkeypatch):
                 "access_key": "testing",
                 "secret_key": "testing",
                 "querystring_auth": True,
+                "signature_version": "s3v4",
                 "default_acl": None,
             },
         },
