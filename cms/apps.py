@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("站点")
+
+    def ready(self):
+        # Keeps the catalogue search index current on publication events.
+        from cms.search import signals  # noqa: F401

@@ -21,3 +21,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = CatalogueIndexPage.objects.child_of(self).live().first()
         return context
+
+
+# The catalogue search index lives in cms.search; its models belong to this app.
+from cms.search.models import CatalogueEntry, CatalogueFacetValue  # noqa: E402, F401

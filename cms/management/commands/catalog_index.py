@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+
+from cms.search import service
+
+
+class Command(BaseCommand):
+    help = "Rebuild the catalogue search index (database, and Elasticsearch when configured)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rebuild"], help="rebuild: re-index everything")
+        parser.add_argument("--batch-size", type=int, default=200)
+
+    def handle(self, action, batch_size, **options):
+        names = ", ".join(backend.name for backend in service.backends())
+        self.stdout.write(f"Rebuilding the catalogue index ({names})")
+        interactive = self.stdout.isatty()
+
+        def progress(done, total):
+            if interactive:
+                width = 30
+                filled = width * done // max(total, 1)
+                bar = "#" * filled + "-" * (width - filled)
+                self.stdout.write(f"\r[{bar}] {done}/{total}", ending="")
+                self.stdout.flush()
+            else:
+                self.stdout.write(f"{done}/{total} textbooks processed")
+
+        indexed = service.rebuild(progress=progress, batch_size=batch_size)
+        if interactive:
+            self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} published textbooks."))

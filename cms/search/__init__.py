@@ -1,0 +1,1 @@
+"""Catalogue search: one service (cms.search.service), a database and an Elasticsearch backend."""

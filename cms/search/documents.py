@@ -1,0 +1,119 @@
+"""What a textbook looks like to the search index: built once, written by either backend."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.html import strip_tags
+from django.utils.translation import gettext
+
+from cms.search.facets import TRUE
+from cms.search.models import Status
+from cms.search.segment import index_text
+from textbooks.models import Level, Textbook, TextbookPage, UnitPage
+from textbooks.models.catalogue import CourseType, Tier
+from workflow.models import Edition
+
+FORM_LABELS = {"loose_leaf": "活页式", "workbook": "工作手册式", "mixed_media": "融媒体"}
+
+
+@dataclass
+class CatalogueDocument:
+    textbook_id: int
+    title: str
+    slug: str
+    url: str
+    isbn: str
+    tier: str
+    co_developed: bool
+    status: str
+    edition_version: str
+    edition_published_at: datetime | None
+    updated_at: datetime
+    title_text: str
+    subject_text: str
+    body_text: str
+    # (value, label) pairs per stored facet key
+    facets: dict = field(default_factory=dict)
+
+    def facet_values(self):
+        """(facet, value, label) triples, one per stored facet value."""
+        return [(key, value, label) for key, pairs in self.facets.items() for value, label in pairs]
+
+
+def current_edition(textbook):
+    """(has_editions, current edition or None) for ``textbook``."""
+    editions = Edition.objects.filter(textbook=textbook)
+    return editions.exists(), editions.filter(is_current=True).first()
+
+
+def _leaf_text(leaf):
+    body = leaf.body.stream_block.get_searchable_content(leaf.body)
+    return " ".join([leaf.number, leaf.title, leaf.summary, *(strip_tags(t) for t in body)])
+
+
+def build_document(textbook_id):
+    """The document for a textbook, or None when teachers must not see it.
+
+    Only published content is indexed: the textbook page must be live and public; a textbook
+    that has editions must have a current one (its version and date are shown). Content
+    published before editions existed (no edition at all) is indexed from its live pages.
+    """
+    textbook = (
+        Textbook.objects.with_co_developed()
+        .select_related("publisher")
+        .filter(pk=textbook_id)
+        .first()
+    )
+    if textbook is None:
+        return None
+    page = TextbookPage.objects.live().public().filter(textbook=textbook).first()
+    if page is None:
+        return None
+    has_editions, edition = current_edition(textbook)
+    if has_editions and edition is None:
+        return None
+    leaves = list(UnitPage.objects.child_of(page).live().public().order_by("path"))
+    if edition is not None:
+        updated_at = edition.published_at
+    else:
+        updated_at = max(p.last_published_at or p.first_published_at for p in [page, *leaves])
+
+    majors = list(textbook.majors.all())
+    courses = list(textbook.courses.all())
+    forms = [code for code, _label in textbook.forms]
+    facets = {
+        "major_category": [(m.category, m.category) for m in majors],
+        "major": [(m.code, f"{m.code} {m.name}") for m in majors],
+        "level": [(m.level, str(Level(m.level).label)) for m in majors],
+        "course_type": [(c.course_type, str(CourseType(c.course_type).label)) for c in courses],
+        "course": [(str(c.pk), c.name) for c in courses],
+        "form": [(code, FORM_LABELS[code]) for code in forms],
+        "tier": [(textbook.tier, str(Tier(textbook.tier).label))],
+        "co_developed": [(TRUE, gettext("校企双元合作开发"))] if textbook.co_developed else [],
+        # Retirement and suspension are not modelled yet: every indexed textbook is in use.
+        "status": [(Status.IN_USE, str(Status.IN_USE.label))],
+    }
+    facets = {key: list(dict.fromkeys(pairs)) for key, pairs in facets.items()}
+    subjects = [
+        *(f"{m.category} {m.name}" for m in majors),
+        *(c.name for c in courses),
+        textbook.publisher.name if textbook.publisher else "",
+    ]
+    body = [strip_tags(page.overview), strip_tags(page.preface), *map(_leaf_text, leaves)]
+    return CatalogueDocument(
+        textbook_id=textbook.pk,
+        title=textbook.title,
+        slug=textbook.slug,
+        url=page.get_url() or "",
+        isbn=textbook.isbn,
+        tier=textbook.tier,
+        co_developed=textbook.co_developed,
+        status=Status.IN_USE,
+        edition_version=edition.version if edition else "",
+        edition_published_at=edition.published_at if edition else None,
+        updated_at=updated_at,
+        title_text=index_text(textbook.title),
+        subject_text=index_text(*subjects),
+        body_text=index_text(*body),
+        facets=facets,
+    )

@@ -1,0 +1,51 @@
+"""The catalogue facets, shared by both backends (same keys, values and labels)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The annual minor revision (DESIGN rule 2): an edition published within a year is recent.
+RECENTLY_UPDATED_DAYS = 365
+RECENTLY_UPDATED = "recently_updated"
+TRUE = "true"
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    label: str
+
+
+FACETS = (
+    Facet("major_category", _("专业大类")),
+    Facet("major", _("专业")),
+    Facet("level", _("层次")),
+    Facet("course_type", _("课程类型")),
+    Facet("course", _("课程")),
+    Facet("form", _("教材形态")),
+    Facet("tier", _("规划层级")),
+    Facet("co_developed", _("校企双元合作开发")),
+    Facet(RECENTLY_UPDATED, _("近一年更新")),
+    Facet("status", _("状态")),
+)
+FACET_KEYS = tuple(facet.key for facet in FACETS)
+# Facets stored as values per entry; recently_updated is computed from the date at query time
+# (a stored flag would go stale as the year passes).
+STORED_FACET_KEYS = tuple(key for key in FACET_KEYS if key != RECENTLY_UPDATED)
+RECENTLY_UPDATED_LABEL = _("近一年更新")
+
+
+def recently_updated_since(now=None):
+    return (now or timezone.now()) - timedelta(days=RECENTLY_UPDATED_DAYS)
+
+
+def clean_filters(filters):
+    """Keep known facet keys with their non-empty values: {"tier": ["national"], ...}."""
+    cleaned = {}
+    for key in FACET_KEYS:
+        values = [str(v) for v in (filters or {}).get(key, ()) if str(v).strip()]
+        if values:
+            cleaned[key] = sorted(set(values))
+    return cleaned

@@ -1,0 +1,77 @@
+"""The database backend's own index: one row per published textbook, updated per textbook.
+
+Registered in the ``cms`` app (imported by cms/models.py). Rows are written only by
+cms.search.backends.database; nothing else should save them.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    IN_USE = "in_use", _("在用")
+    SUSPENDED = "suspended", _("暂停使用")
+    RETIRED = "retired", _("已退出")
+
+
+class CatalogueEntry(models.Model):
+    """A textbook as teachers find it: its current edition, segmented text and facet values.
+
+    ``title_text``, ``subject_text`` and ``body_text`` hold space-separated jieba tokens
+    (cms.search.segment); SQLite indexes them in the FTS5 table ``cms_catalogue_fts`` (rowid =
+    this row's id) and PostgreSQL in ``search_vector`` (weights A, B, C; GIN index), both
+    written by the backend in the same transaction as the row.
+    """
+
+    textbook = models.OneToOneField(
+        "textbooks.Textbook",
+        verbose_name=_("教材"),
+        on_delete=models.CASCADE,
+        related_name="catalogue_entry",
+    )
+    title = models.CharField(_("书名"), max_length=200)
+    slug = models.CharField(_("网址标识"), max_length=100)
+    url = models.CharField(_("网址"), max_length=255)
+    isbn = models.CharField("ISBN", max_length=17, blank=True, db_index=True)
+    tier = models.CharField(_("规划层级"), max_length=20)
+    co_developed = models.BooleanField(_("校企双元合作开发"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    edition_version = models.CharField(_("现行版次"), max_length=20, blank=True)
+    edition_published_at = models.DateTimeField(_("现行版发布时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("最近更新"), db_index=True)
+    title_text = models.TextField(_("书名分词"))
+    subject_text = models.TextField(_("专业与课程分词"), blank=True)
+    body_text = models.TextField(_("内容分词"), blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
+
+    class Meta:
+        app_label = "cms"
+        ordering = ["title"]
+        verbose_name = _("检索条目")
+        verbose_name_plural = _("检索条目")
+
+    def __str__(self):
+        return self.title
+
+
+class CatalogueFacetValue(models.Model):
+    """One facet value of an entry (专业大类=装备制造大类, 专业=460103 …), counted in the database."""
+
+    entry = models.ForeignKey(CatalogueEntry, on_delete=models.CASCADE, related_name="facet_values")
+    facet = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        app_label = "cms"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "facet", "value"], name="catalogue_facet_value_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["facet", "value"], name="catalogue_facet_lookup")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"

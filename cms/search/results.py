@@ -1,0 +1,56 @@
+"""What a search returns, whichever backend answered."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Hit:
+    textbook_id: int
+    title: str
+    slug: str
+    url: str
+    isbn: str
+    tier: str
+    co_developed: bool
+    status: str
+    edition_version: str
+    edition_published_at: datetime | None
+    updated_at: datetime
+    recently_updated: bool
+    score: float
+    # {facet key: [label, ...]} for display: majors, courses, forms …
+    labels: dict = field(default_factory=dict)
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetResult:
+    key: str
+    label: str
+    options: list
+
+
+@dataclass
+class SearchResults:
+    query: str
+    filters: dict
+    total: int
+    page: int
+    per_page: int
+    hits: list
+    facets: list
+    backend: str
+    # True when no textbook matched every word and the words were matched with OR instead.
+    relaxed: bool = False
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.total // self.per_page))

@@ -1,0 +1,94 @@
+"""The catalogue search service: one interface, two backends.
+
+Reading: ``search()`` asks Elasticsearch when settings.ELASTICSEARCH_URL is set and falls back
+to the database backend (logging a warning) when Elasticsearch cannot answer; otherwise it asks
+the database backend. Writing: the database index is always kept (it is the fallback), and
+Elasticsearch as well when configured. Both backends index the same CatalogueDocument.
+"""
+
+import logging
+
+from django.conf import settings
+
+from cms.search.backends.database import DatabaseBackend
+from cms.search.documents import build_document
+from textbooks.models import Textbook
+
+logger = logging.getLogger("cms.search")
+
+MAX_PER_PAGE = 100
+
+
+def elasticsearch_backend():
+    """The Elasticsearch backend when configured, else None."""
+    if not settings.ELASTICSEARCH_URL:
+        return None
+    from cms.search.backends.elasticsearch import ElasticsearchBackend
+
+    return ElasticsearchBackend(settings.ELASTICSEARCH_URL)
+
+
+def backends():
+    """Every backend that receives writes: the database always, Elasticsearch when set."""
+    return [b for b in (DatabaseBackend(), elasticsearch_backend()) if b is not None]
+
+
+def search(query="", filters=None, page=1, per_page=20):
+    """Search the published catalogue.
+
+    ``filters`` maps facet keys (cms.search.facets.FACET_KEYS) to lists of selected values;
+    values within a facet are alternatives (OR), facets combine with AND. Returns a
+    cms.search.results.SearchResults whose ``backend`` names the backend that answered.
+    """
+    page = max(1, int(page))
+    per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+    elastic = elasticsearch_backend()
+    if elastic is not None:
+        from cms.search.backends.elasticsearch import UNAVAILABLE
+
+        try:
+            return elastic.search(query, filters, page, per_page)
+        except UNAVAILABLE as error:
+            logger.warning(
+                "Elasticsearch unavailable (%s); catalogue search answered by the database", error
+            )
+    return DatabaseBackend().search(query, filters, page, per_page)
+
+
+def reindex_textbook(textbook_id):
+    """Bring one textbook's entries up to date: written if teachers may see it, else removed.
+
+    Returns True when the textbook is indexed, False when it has no entry.
+    """
+    document = build_document(textbook_id)
+    for backend in backends():
+        if document is None:
+            backend.remove(textbook_id)
+        else:
+            backend.index(document)
+    return document is not None
+
+
+def unindex_textbook(textbook_id):
+    for backend in backends():
+        backend.remove(textbook_id)
+
+
+def rebuild(progress=None, batch_size=200):
+    """Rebuild every index from the published catalogue; ``progress(done, total)`` per batch.
+
+    Returns the number of textbooks indexed.
+    """
+    ids = list(Textbook.objects.order_by("pk").values_list("pk", flat=True))
+    targets = backends()
+    for backend in targets:
+        backend.clear()
+    indexed = 0
+    for start in range(0, len(ids), batch_size):
+        documents = [d for d in map(build_document, ids[start : start + batch_size]) if d]
+        for backend in targets:
+            backend.bulk_index(documents)
+        indexed += len(documents)
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return indexed

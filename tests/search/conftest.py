@@ -1,0 +1,28 @@
+"""The demo catalogue, loaded and indexed once per module (3 s), rolled back afterwards."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from cms.search import service
+from textbooks.models import Textbook
+
+
+@pytest.fixture(scope="module")
+def demo_catalogue(django_db_setup, django_db_blocker):
+    """{slug: textbook id} of the demo catalogue, indexed by the database backend.
+
+    Loaded inside one transaction that is rolled back when the module is done; each test runs
+    in a savepoint inside it (pytest-django's ``db``), as Django's setUpTestData does.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        service.rebuild()
+        yield dict(Textbook.objects.values_list("slug", "pk"))
+        transaction.set_rollback(True)
+
+
+def slugs(results):
+    return [hit.slug for hit in results.hits]

@@ -1,0 +1,157 @@
+"""The database backend over the demo catalogue (runs on SQLite and on PostgreSQL)."""
+
+import pytest
+from django.core.management import call_command
+
+from cms.search import service
+from cms.search.backends.database import DatabaseBackend
+from cms.search.documents import build_document
+from cms.search.models import CatalogueEntry, Status
+from tests.search.conftest import slugs
+from tests.search.scenarios import QUALITY
+from textbooks.models import UnitPage
+
+pytestmark = pytest.mark.usefixtures("demo_catalogue")
+
+
+def test_the_quality_set_is_large_enough():
+    assert len(QUALITY) >= 30
+
+
+@pytest.mark.parametrize(("query", "slug"), QUALITY)
+def test_expected_textbook_is_in_the_top_five(db, query, slug):
+    results = service.search(query, per_page=5)
+    assert results.backend == "database"
+    assert slug in slugs(results), f"{query!r}: top 5 were {slugs(results)}"
+
+
+def test_whole_title_ranks_its_textbook_first(db):
+    assert slugs(service.search("数控机床编程与操作（活页式）"))[0] == "cnc-programming"
+    assert slugs(service.search("工业机器人编程与调试"))[0] == "industrial-robot-programming"
+
+
+def test_every_word_must_match_when_some_textbook_has_them_all(db):
+    results = service.search("机器人 编程")
+    assert slugs(results) == ["industrial-robot-programming"]
+    assert not results.relaxed
+
+
+def test_no_textbook_has_every_word_so_any_word_matches_and_says_so(db):
+    results = service.search("数控 天文学")
+    assert results.relaxed
+    assert set(slugs(results)) == {"cnc-programming", "cnc-process", "cnc-lathe-secondary"}
+
+
+def test_a_partial_isbn_matches_nothing(db):
+    assert service.search("978711172345").total == 0
+
+
+def test_an_empty_query_lists_the_whole_published_catalogue(db, demo_catalogue):
+    results = service.search("", per_page=100)
+    assert results.total == len(demo_catalogue) == 13
+    assert {h.slug for h in results.hits} == set(demo_catalogue)
+
+
+def test_hits_carry_what_a_result_shows(db):
+    hit = service.search("G71").hits[0]
+    assert hit.title == "数控机床编程与操作（活页式）"
+    assert hit.url == "/textbooks/cnc-programming/"
+    assert hit.tier == "national" and hit.co_developed and hit.recently_updated
+    assert hit.status == Status.IN_USE
+    assert hit.labels["form"] == ["活页式", "融媒体", "工作手册式"]
+    assert hit.labels["major"] == ["460103 数控技术", "660103 数控技术应用"]
+
+
+# -- facets -------------------------------------------------------------------------------
+
+
+def facet(results, key):
+    return {o.value: o for o in next(f for f in results.facets if f.key == key).options}
+
+
+def test_facet_counts_are_what_selecting_the_value_returns(db):
+    for query in ("", "数控", "技术"):
+        results = service.search(query)
+        for result in results.facets:
+            for option in result.options:
+                narrowed = service.search(query, {result.key: [option.value]})
+                assert narrowed.total == option.count, (query, result.key, option.label)
+
+
+def test_facets_combine_with_and_across_and_or_within(db):
+    both = service.search("", {"tier": ["national"], "co_developed": ["true"]})
+    assert set(slugs(both)) == {"cnc-programming", "ev-battery"}
+    either = service.search("", {"tier": ["national", "provincial"]})
+    national, provincial = (
+        service.search("", {"tier": [t]}).total for t in ("national", "provincial")
+    )
+    assert either.total == national + provincial == 11
+
+
+def test_a_facet_counts_under_the_other_facets_but_not_its_own(db):
+    results = service.search("", {"tier": ["school"], "major_category": ["装备制造大类"]})
+    assert slugs(results) == ["cnc-lathe-secondary"]
+    tiers = facet(results, "tier")
+    # Counted without the tier selection: all tiers within 装备制造大类 …
+    assert {v: o.count for v, o in tiers.items()} == {"national": 2, "provincial": 2, "school": 1}
+    assert tiers["school"].selected and not tiers["national"].selected
+    # … and the categories counted within the school tier.
+    assert {v: o.count for v, o in facet(results, "major_category").items()} == {
+        "装备制造大类": 1,
+        "电子与信息大类": 1,
+    }
+
+
+def test_recently_updated_counts_from_the_date_at_query_time(db, demo_catalogue):
+    assert facet(service.search(""), "recently_updated")["true"].count == 13
+    entry = CatalogueEntry.objects.get(textbook__slug="basic-nursing")
+    entry.updated_at = entry.updated_at.replace(year=entry.updated_at.year - 2)
+    entry.save()
+    results = service.search("", {"recently_updated": ["true"]})
+    assert results.total == 12
+    assert "basic-nursing" not in slugs(
+        service.search("", {"recently_updated": ["true"]}, per_page=20)
+    )
+
+
+def test_unknown_facets_are_ignored_and_unknown_values_match_nothing(db):
+    assert service.search("", {"colour": ["red"]}).total == 13
+    results = service.search("", {"tier": ["imaginary"]})
+    assert results.total == 0
+    assert facet(results, "tier")["imaginary"].selected
+
+
+def test_a_retired_textbook_comes_after_its_successor(db, demo_catalogue):
+    query = "数控机床编程与操作"  # the title of one, the course of both
+    assert slugs(service.search(query)) == ["cnc-programming", "cnc-lathe-secondary"]
+    document = build_document(demo_catalogue["cnc-programming"])
+    document.status = Status.RETIRED
+    DatabaseBackend().index(document)
+    assert slugs(service.search(query)) == ["cnc-lathe-secondary", "cnc-programming"]
+
+
+# -- only published content -----------------------------------------------------------------
+
+
+def test_a_draft_revision_of_a_live_leaf_is_not_searchable(
+    db, demo_catalogue, django_capture_on_commit_callbacks
+):
+    leaf = UnitPage.objects.live().filter(title="无菌技术").get()
+    leaf.summary = "引力波探测"
+    with django_capture_on_commit_callbacks(execute=True):
+        leaf.save_revision(user=leaf.owner)
+        service.reindex_textbook(demo_catalogue["basic-nursing"])
+    assert service.search("引力波").total == 0
+    assert slugs(service.search("无菌技术"))[0] == "basic-nursing"
+
+
+# -- rebuilding -------------------------------------------------------------------------------
+
+
+def test_rebuild_command_prints_plain_progress_lines_off_a_terminal(db, capsys):
+    call_command("catalog_index", "rebuild", "--batch-size", "5")
+    out = capsys.readouterr().out
+    assert "5/13 textbooks processed" in out and "13/13 textbooks processed" in out
+    assert "Indexed 13 published textbooks." in out
+    assert CatalogueEntry.objects.count() == 13
+    assert slugs(service.search("G71")) == ["cnc-programming"]
