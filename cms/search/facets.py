@@ -46,6 +46,8 @@ def clean_filters(filters):
     cleaned = {}
     for key in FACET_KEYS:
         values = [str(v) for v in (filters or {}).get(key, ()) if str(v).strip()]
+        if key == RECENTLY_UPDATED:
+            values = [v for v in values if v == TRUE]
         if values:
             cleaned[key] = sorted(set(values))
     return cleaned

@@ -11,7 +11,7 @@ from tests.search.conftest import slugs
 from tests.search.scenarios import QUALITY
 from textbooks.models import UnitPage
 
-pytestmark = pytest.mark.usefixtures("demo_catalogue")
+pytestmark = pytest.mark.usefixtures("demo_catalogue", "database_only")
 
 
 def test_the_quality_set_is_large_enough():

@@ -1,9 +1,13 @@
 """Only published content reaches the index: drafts, unpublished pages and textbooks without a
 current edition never do; publishing events keep it current."""
 
+import pytest
+
 from cms.search import service
 from cms.search.models import CatalogueEntry
 from tests.search.conftest import slugs
+
+pytestmark = pytest.mark.usefixtures("database_only")
 
 
 def test_a_textbook_whose_page_is_a_draft_has_no_entry(db, make_textbook, users):
