@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from workflow.views import public
+from workflow.views import changes, public
 
 app_name = "editions"
 
 urlpatterns = [
+    path(
+        "textbooks/<slug:slug>/editions/<str:old>/compare/<str:new>/",
+        changes.edition_compare,
+        name="compare",
+    ),
     path("textbooks/<slug:slug>/editions/<str:version>/", public.edition_detail, name="detail"),
     path(
         "textbooks/<slug:slug>/editions/<str:version>/<slug:leaf_slug>/",

@@ -13,6 +13,7 @@ cannot be expressed) and every moved row gets its audit entry, written set-based
 
 import calendar
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
 
@@ -229,58 +231,69 @@ def _propose_retirements(candidates, as_of):
     return count
 
 
-NOTICE_SUBJECTS = {
-    "give_notice": _("《%(title)s》即将到修订期限（%(due)s）"),
-    "mark_overdue": _("《%(title)s》已逾期未修订（截止 %(due)s）"),
-    "suspend": _("《%(title)s》因逾期未修订已暂停使用"),
-}
-
-
 def _notify(at, names):
-    """Mail the editor-in-chief and authors of every textbook this sweep moved."""
+    """Mail each editor-in-chief and author one digest of their textbooks this sweep moved.
+
+    One mail per person, not per textbook: an editor-in-chief of forty textbooks gets one
+    letter. Reads plain values in three queries whatever the number of textbooks.
+    """
     moved = AuditLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(TextbookLifecycle),
         at=at,
         transition__in=names,
+    ).values("object_id")
+    rows = TextbookLifecycle.objects.filter(pk__in=moved).values_list(
+        "textbook_id",
+        "textbook__title",
+        "state",
+        "minor_due_on",
+        "major_due_on",
+        "textbook__editor_in_chief__email",
     )
-    lifecycles = (
-        TextbookLifecycle.objects.filter(pk__in=moved.values("object_id"))
-        .select_related("textbook__editor_in_chief")
-        .prefetch_related("textbook__authors")
+    authors = Textbook.authors.through.objects.filter(textbook__lifecycle__in=moved).values_list(
+        "textbook_id", "user__email"
     )
-    messages = []
-    for lifecycle in lifecycles.iterator(chunk_size=5000):
-        textbook = lifecycle.textbook
-        recipients = {
-            u.email for u in [textbook.editor_in_chief, *textbook.authors.all()] if u.email
+    labels = dict(LifecycleState.choices)
+    labels = {state: str(label) for state, label in labels.items()}
+    line = _("《%(title)s》：%(state)s（年度小修订截止 %(minor)s，三年大修订截止 %(major)s）")
+    lines_by_textbook, chief_of = {}, {}
+    for textbook_id, title, state, minor, major, chief_email in rows.iterator(chunk_size=5000):
+        lines_by_textbook[textbook_id] = line % {
+            "title": title,
+            "state": labels[state],
+            "minor": minor,
+            "major": major,
         }
-        if not recipients:
-            continue
-        subject = NOTICE_SUBJECTS[_transition_into(lifecycle.state)] % {
-            "title": textbook.title,
-            "due": lifecycle.next_due_on,
-        }
-        body = _(
-            "《%(title)s》当前状态：%(state)s。年度小修订截止：%(minor)s；三年大修订截止：%(major)s。"
-            "请按期提交修订送审。"
-        ) % {
-            "title": textbook.title,
-            "state": lifecycle.get_state_display(),
-            "minor": lifecycle.minor_due_on,
-            "major": lifecycle.major_due_on,
-        }
-        messages.append(EmailMessage(subject, body, to=sorted(recipients)))
+        chief_of[textbook_id] = chief_email
+    digest = defaultdict(list)
+    for textbook_id, email in [*chief_of.items(), *authors.iterator(chunk_size=5000)]:
+        if email and textbook_id in lines_by_textbook:
+            digest[email].append(lines_by_textbook[textbook_id])
+    subject = _("教材修订提醒：%(count)s 种教材状态有变化")
+    closing = _("请按期提交修订送审。逾期超过宽限期的教材将暂停使用。")
+    messages = [
+        EmailMessage(
+            subject % {"count": len(lines)}, "\n".join([*sorted(lines), "", closing]), to=[email]
+        )
+        for email, lines in sorted(digest.items())
+    ]
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
 
 
-def _transition_into(state):
-    return {
-        S.REVISION_DUE: "give_notice",
-        S.REVISION_OVERDUE: "mark_overdue",
-        S.SUSPENDED: "suspend",
-    }[state]
+# After a bulk move this large, PostgreSQL's planner statistics are stale until autovacuum
+# catches up, and the retirement anti-join below picks a nested loop (measured: 42 s instead
+# of 0.1 s at 100,000 textbooks). ANALYZE of the two tables costs about 0.1 s.
+REFRESH_STATISTICS_AFTER = 5000
+
+
+def _refresh_statistics():
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (TextbookLifecycle, RetirementProposal):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def sweep(as_of=None, *, dry_run=False, progress=None):
@@ -302,6 +315,8 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
                 result.moved[name] = bulk_transition(
                     rows, name, at=at, reason=_("每日巡检（%s）") % as_of.isoformat()
                 )
+        if not dry_run and sum(result.moved.values()) >= REFRESH_STATISTICS_AFTER:
+            _refresh_statistics()
         if progress:
             progress("propose_retirement")
         candidates = _retirement_candidates(as_of)
