@@ -111,3 +111,26 @@ def test_teachers_read_the_comparison_on_the_public_site(client, two_editions):
     assert "<del>《G71 循环仿真》（视频）</del> → <ins>《G71 Ⅱ 型循环仿真》（视频）</ins>" in body
     assert "新技术" in body  # the change categories of edition 1.1
     assert client.get(f"/textbooks/{slug}/editions/1.0/compare/9.9/").status_code == 404
+
+
+def test_demo_textbook_diff_shows_the_changed_work_task_step_and_the_swapped_video(client):
+    from django.core.management import call_command
+
+    from workflow.models import Edition
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    editions = Edition.objects.filter(textbook__slug="cnc-programming")
+    diff = diff_editions(editions.get(major=1, minor=0), editions.get(major=1, minor=1))
+    [leaf] = diff.changed_leaves
+    changes = {c.label: c for c in leaf.changes}
+    step = changes["工作任务 · 工作步骤 第 2 项 · 操作要领"]
+    assert step.old == "写出 G71 循环与精加工轮廓程序段。"
+    assert "Ⅱ 型循环" in step.new
+    video = changes["数字资源 · 数字资源"]
+    assert (video.old, video.new) == (
+        "《G71 外圆粗车循环仿真》（视频）",
+        "《G71 Ⅱ 型循环仿真》（视频）",
+    )
+
+    body = client.get("/textbooks/cnc-programming/editions/1.0/compare/1.1/").content.decode()
+    assert "工作步骤 第 2 项" in body and "《G71 Ⅱ 型循环仿真》（视频）" in body

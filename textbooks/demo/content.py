@@ -67,6 +67,8 @@ MEDIA_ASSETS = {
     # key: (title, kind, file name, textbook slug)
     "battery-video": ("动力电池包绝缘检测演示", "video", "battery-insulation.mp4", "ev-battery"),
     "cnc-video": ("G71 外圆粗车循环仿真", "video", "g71-cycle.mp4", "cnc-programming"),
+    # Edition 1.1 of cnc-programming swaps the simulation for one of the type II cycle.
+    "cnc-video-2": ("G71 Ⅱ 型循环仿真", "video", "g71-type2-cycle.mp4", "cnc-programming"),
     "python-video": ("第一个 Python 程序", "video", "python-hello.mp4", "python-programming"),
     "nursing-video": ("无菌技术操作示范", "video", "aseptic-technique.mp4", "basic-nursing"),
 }

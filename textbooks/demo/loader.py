@@ -24,12 +24,13 @@ from workflow.services.rules import recusal_reason, reviewer_qualification_error
 
 DEMO_SCORES = {"ideological_soundness": 5, "scientific_accuracy": 5, "suitability": 4}
 
-# Textbooks that get a second edition (1.1): slug → (leaf slug, added paragraph, summary).
+# Textbooks that get a second edition (1.1): slug → (leaf slug, revision, summary). A revision
+# is a method name of DemoLoader that changes the leaf's block list in place.
 SECOND_EDITION = {
     "cnc-programming": (
         "unit-2-g71",
-        "<p>新增：数控系统新版本中 G71 循环支持 Ⅱ 型轮廓（非单调轮廓）粗车，编程前应确认系统版本。</p>",
-        "依据企业新设备补充 G71 Ⅱ 型循环的使用说明。",
+        "revise_g71_for_type_two_cycle",
+        "依据企业新设备补充 G71 Ⅱ 型循环的使用说明，更新编程步骤与仿真视频。",
     ),
 }
 
@@ -167,6 +168,24 @@ class DemoLoader:
         if spec["slug"] in SECOND_EDITION and not textbook.editions.filter(minor=1).exists():
             self.minor_revision(textbook, *SECOND_EDITION[spec["slug"]])
 
+    def revise_g71_for_type_two_cycle(self, stream, textbook):
+        """A changed work-task step, a swapped video and a new paragraph."""
+        for block in stream:
+            if block["type"] == "work_task":
+                steps = block["value"]["steps"]
+                step = steps[1]["value"] if "value" in steps[1] else steps[1]
+                step["instruction"] = "写出 G71 循环与精加工轮廓程序段；非单调轮廓使用 Ⅱ 型循环。"
+            elif block["type"] == "media_resource":
+                block["value"]["asset"] = self.media_asset("cnc-video-2", textbook).pk
+                block["value"]["caption"] = "扫码观看 G71 Ⅱ 型循环的刀具路径仿真"
+        stream.append(
+            {
+                "type": "rich_text",
+                "value": "<p>新增：数控系统新版本中 G71 循环支持 Ⅱ 型轮廓（非单调轮廓）粗车，"
+                "编程前应确认系统版本。</p>",
+            }
+        )
+
     def resolve_media(self, block, textbook):
         if block["type"] != "media_resource":
             return block
@@ -205,13 +224,13 @@ class DemoLoader:
         self.log(f"    第 {edition.version} 版")
         return edition
 
-    def minor_revision(self, textbook, leaf_slug, html, summary):
-        """A second edition (annual minor revision): one leaf gains a paragraph."""
+    def minor_revision(self, textbook, leaf_slug, revision, summary):
+        """A second edition (annual minor revision) of one leaf, through the real review."""
         leaf = UnitPage.objects.child_of(textbook.page).get(slug=leaf_slug)
         draft = leaf.get_latest_revision_as_object()
-        draft.body = LeafStreamBlock().to_python(
-            [*draft.body.get_prep_value(), {"type": "rich_text", "value": html}]
-        )
+        stream = draft.body.get_prep_value()
+        getattr(self, revision)(stream, textbook)
+        draft.body = LeafStreamBlock().to_python(stream)
         draft.save_revision(user=textbook.editor_in_chief, log_action=True)
         self.review_and_publish(
             textbook,

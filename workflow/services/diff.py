@@ -112,10 +112,8 @@ def flatten(block, raw, label, key, assets, out):
     elif isinstance(block, TableBlock):
         for index, row in enumerate((raw or {}).get("data") or [], start=1):
             cells = " | ".join(str(cell or "") for cell in row)
-            out[f"{key}.row{index}"] = (
-                _("%(label)s 第 %(n)s 行") % {"label": label, "n": index},
-                cells,
-            )
+            row_label = _("%(label)s 第 %(n)s 行") % {"label": label, "n": index}
+            out[f"{key}.row{index}"] = (row_label, cells, False)
     elif isinstance(block, SnippetChooserBlock):
         asset = assets.get(raw)
         text = f"《{asset.title}》（{asset.get_kind_display()}）" if asset else ""
