@@ -21,14 +21,6 @@ def short_url(request, link, version=None):
     return request.build_absolute_uri(path)
 
 
-def leaf_short_url(request, leaf):
-    return short_url(request, ShortLink.for_page(leaf))
-
-
-def asset_short_url(request, asset):
-    return short_url(request, ShortLink.for_asset(asset))
-
-
 def qr_svg(data, *, scale=4):
     buffer = io.BytesIO()
     segno.make(data, error=ERROR_LEVEL).save(buffer, kind="svg", scale=scale, xmldecl=False)

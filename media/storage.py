@@ -78,15 +78,19 @@ def delete(key):
     _guarded(get_storage().delete, key)
 
 
+def listdir(prefix):
+    """(folders, files) directly under ``prefix``; a folder that does not exist is empty."""
+    try:
+        return get_storage().listdir(prefix)
+    except FileNotFoundError:  # the filesystem has no such folder; S3 has no folders
+        return [], []
+    except STORAGE_ERRORS as exc:
+        raise MediaStorageError() from exc
+
+
 def list_keys(prefix):
     """Every key under ``prefix`` (a folder path ending in "/"), recursively."""
-    storage = get_storage()
-    try:
-        directories, files = _guarded(storage.listdir, prefix)
-    except MediaStorageError as exc:
-        if isinstance(exc.__cause__, FileNotFoundError):  # the filesystem has no such folder
-            return []
-        raise
+    directories, files = listdir(prefix)
     keys = [f"{prefix}{name}" for name in files]
     for directory in directories:
         keys.extend(list_keys(f"{prefix}{directory}/"))

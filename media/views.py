@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -13,6 +14,7 @@ from media.models import EditionArchive, MediaAsset, ShortLink
 from media.qr import qr_png, qr_sheet_svg, qr_svg, short_url
 from media.references import is_published
 from textbooks.models import Textbook, TextbookPage
+from workflow.models import Edition
 
 
 def _deny(request):
@@ -73,22 +75,28 @@ def short_link(request, code, version=None):
 
 
 def _archived(link, version):
-    """The copy of the linked resource in a published edition's archive (public)."""
+    """The linked resource as a published edition had it (public): a leaf's page in that
+    edition, an asset's bytes as recorded in that edition's archive."""
+    textbook = _link_textbook(link)
+    if link.page_id:
+        try:
+            edition = Edition.objects.filter(textbook=textbook).get_by_version(version)
+        except Edition.DoesNotExist as exc:
+            raise Http404(_("没有找到该版次。")) from exc
+        if not edition.leaves.filter(page_id=link.page_id).exists():
+            raise Http404(_("该版次不包含此活页。"))
+        return HttpResponseRedirect(
+            reverse("editions:leaf", args=[textbook.slug, version, link.page.slug])
+        )
     archive = EditionArchive.objects.filter(
-        textbook=_link_textbook(link), version=version, completed_at__isnull=False
+        textbook=textbook, version=version, completed_at__isnull=False
     ).first()
     if archive is None:
-        raise Http404(_("没有找到该版次。"))
-    if link.asset_id:
-        entries, id_field, content_type = archive.manifest["assets"], "id", None
-        target = link.asset_id
-    else:
-        entries, id_field, content_type = archive.manifest["leaves"], "page_id", "text/html"
-        target = link.page_id
-    entry = next((e for e in entries if e[id_field] == target), None)
+        raise Http404(_("没有找到该版次的归档。"))
+    entry = next((e for e in archive.manifest["assets"] if e["id"] == link.asset_id), None)
     if entry is None:
         raise Http404(_("该版次不包含此资源。"))
-    return serve_key(entry["key"], content_type or entry["content_type"], public=True)
+    return serve_key(entry["key"], entry["content_type"], public=True)
 
 
 def qr_image(request, code, fmt, version=None):

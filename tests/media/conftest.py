@@ -157,6 +157,26 @@ class S3Endpoint:
             aws_secret_access_key="testing",
         )
 
+    def use(self, settings):
+        """Make this endpoint the default storage (a fresh S3Storage is built from it)."""
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": BUCKET,
+                    "endpoint_url": self.url,
+                    "region_name": "us-east-1",
+                    "addressing_style": "path",
+                    "access_key": "testing",
+                    "secret_key": "testing",
+                    "querystring_auth": True,
+                    "signature_version": "s3v4",
+                    "default_acl": None,
+                },
+            },
+        }
+
     def keys(self):
         listing = self.client().list_objects_v2(Bucket=BUCKET)
         return sorted(item["Key"] for item in listing.get("Contents", []))
@@ -169,23 +189,7 @@ def s3(settings, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     endpoint.client().create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint.url,
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "querystring_auth": True,
-                "signature_version": "s3v4",
-                "default_acl": None,
-            },
-        },
-    }
+    endpoint.use(settings)
     yield endpoint
     endpoint.stop()
     moto_api_backend.reset()  # moto keeps its buckets in this process, across servers

@@ -1,0 +1,195 @@
+"""Immutable edition archives in storage, and their verification.
+
+An archive lives under ``archives/textbook-<id>/<version>/``:
+
+- ``leaves/<nnn>-<slug>.html``: each leaf of the edition, rendered at its pinned revision;
+- ``manifest.json``: the textbook, the version, each leaf (page, revision, key, SHA-256) and
+  each asset the leaves use (its content-addressed key, SHA-256, size, type);
+- ``COMPLETE``: written last, holding the SHA-256 of manifest.json, which in turn holds the
+  checksum of every file: one checksum over the whole.
+
+Nothing is overwritten once ``COMPLETE`` exists. A write that fails part-way leaves no
+``COMPLETE`` (and an incomplete EditionArchive row), so it is never taken for a finished
+archive; writing again replaces the leftovers.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from media import storage
+from media.models import EditionArchive, MediaAsset
+from media.references import asset_ids_in_stream
+
+logger = logging.getLogger(__name__)
+
+ROOT = "archives/"
+MARKER = "COMPLETE"
+MANIFEST = "manifest.json"
+
+
+class ArchiveExists(Exception):
+    pass
+
+
+@dataclass
+class ArchiveSource:
+    """What an archive is made from: a textbook, a version, and (leaf page, revision) pairs
+    in book order. ``edition`` (a workflow Edition) is passed to the leaf template."""
+
+    textbook: object
+    version: str
+    leaves: list = field(default_factory=list)
+    published_at: object = None
+    edition: object = None
+
+
+def source_for_edition(edition):
+    rows = edition.leaves.select_related("page", "revision").order_by("position")
+    return ArchiveSource(
+        textbook=edition.textbook,
+        version=edition.version,
+        leaves=[(row.page, row.revision) for row in rows],
+        published_at=edition.published_at,
+        edition=edition,
+    )
+
+
+def archive_prefix(textbook, version):
+    return f"{ROOT}textbook-{textbook.pk}/{version}/"
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_leaf(leaf, edition=None):
+    context = {"page": leaf, "self": leaf, "edition": edition}
+    return render_to_string("textbooks/unit_page.html", context).encode()
+
+
+def write_archive(source):
+    """Write the archive of ``source``; returns its EditionArchive, complete.
+
+    Raises ArchiveExists if that version is already archived, MediaStorageError if storage
+    fails (the archive then stays incomplete).
+    """
+    prefix = archive_prefix(source.textbook, source.version)
+    record, _created = EditionArchive.objects.get_or_create(
+        textbook=source.textbook, version=source.version, defaults={"prefix": prefix}
+    )
+    if record.is_complete or storage.exists(prefix + MARKER):
+        raise ArchiveExists(
+            _("《%(title)s》第 %(version)s 版已归档，归档不可覆盖。")
+            % {"title": source.textbook.title, "version": source.version}
+        )
+
+    leaves, asset_ids = [], []
+    for position, (page, revision) in enumerate(source.leaves, start=1):
+        leaf = revision.as_object()
+        html = render_leaf(leaf, source.edition)
+        key = f"{prefix}leaves/{position:03d}-{leaf.slug}.html"
+        storage.put_bytes(key, html, "text/html; charset=utf-8", overwrite=True)
+        leaves.append(
+            {
+                "page_id": page.pk,
+                "revision_id": revision.pk,
+                "slug": leaf.slug,
+                "title": leaf.title,
+                "key": key,
+                "sha256": sha256_hex(html),
+                "size": len(html),
+            }
+        )
+        asset_ids.extend(i for i in asset_ids_in_stream(leaf.body.raw_data) if i not in asset_ids)
+
+    assets = MediaAsset.objects.in_bulk(asset_ids)
+    manifest = {
+        "format": 1,
+        "textbook": {
+            "id": source.textbook.pk,
+            "slug": source.textbook.slug,
+            "title": source.textbook.title,
+            "isbn": source.textbook.isbn,
+        },
+        "version": source.version,
+        "published_at": source.published_at.isoformat() if source.published_at else None,
+        "leaves": leaves,
+        "assets": [
+            {
+                "id": asset.pk,
+                "title": asset.title,
+                "kind": asset.kind,
+                "key": asset.file.name,
+                "sha256": asset.sha256,
+                "size": asset.size,
+                "content_type": asset.content_type,
+            }
+            for asset in (assets[i] for i in asset_ids if i in assets)
+        ],
+    }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    storage.put_bytes(prefix + MANIFEST, manifest_bytes, "application/json", overwrite=True)
+    checksum = sha256_hex(manifest_bytes)
+    marker = f"{checksum}  {MANIFEST}\n".encode()
+    if not storage.put_bytes(prefix + MARKER, marker, "text/plain"):
+        raise ArchiveExists(prefix)  # another writer finished first
+    record.manifest, record.checksum, record.completed_at = manifest, checksum, timezone.now()
+    record.save(update_fields=["manifest", "checksum", "completed_at"])
+    return record
+
+
+def archive_edition(edition):
+    """Archive a published edition; logged, never raised: publishing has already committed.
+    An archive that could not be written stays incomplete for ``archive_editions`` to retry."""
+    try:
+        return write_archive(source_for_edition(edition))
+    except ArchiveExists:
+        return None
+    except storage.MediaStorageError:
+        logger.exception("archive of edition %s not written", edition.pk)
+        return None
+
+
+def archive_prefixes():
+    """Every archive prefix found in storage."""
+    textbooks, _files = storage.listdir(ROOT)
+    return sorted(
+        f"{ROOT}{textbook}/{version}/"
+        for textbook in textbooks
+        for version in storage.listdir(f"{ROOT}{textbook}/")[0]
+    )
+
+
+def verify_archive(prefix):
+    """Recompute every checksum of the archive at ``prefix``; return the problems found."""
+    if not storage.exists(prefix + MARKER):
+        return [_("%(prefix)s：未完成（没有完成标记）。") % {"prefix": prefix}]
+    expected = storage.read(prefix + MARKER).decode().split()[0]
+    manifest_bytes = storage.read(prefix + MANIFEST)
+    problems = []
+    if sha256_hex(manifest_bytes) != expected:
+        problems.append(_("%(prefix)s：清单校验和不符。") % {"prefix": prefix})
+    manifest = json.loads(manifest_bytes)
+    for entry in manifest["leaves"] + manifest["assets"]:
+        try:
+            actual = sha256_hex(storage.read(entry["key"]))
+        except storage.MediaStorageError:
+            problems.append(_("%(key)s：无法读取。") % {"key": entry["key"]})
+            continue
+        if actual != entry["sha256"]:
+            problems.append(_("%(key)s：校验和不符。") % {"key": entry["key"]})
+    return problems
+
+
+def archived_keys():
+    """Asset keys referred to by any archive manifest (kept by media_orphans)."""
+    keys = set()
+    for manifest in EditionArchive.objects.values_list("manifest", flat=True):
+        keys.update(entry["key"] for entry in manifest.get("assets", []))
+    return keys

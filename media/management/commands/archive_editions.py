@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+
+from media.archives import archive_edition
+from media.models import EditionArchive
+from workflow.models import Edition
+
+
+class Command(BaseCommand):
+    help = "为尚无完整归档的已发布版次写入归档（可重复运行；已完成的归档不会被覆盖）。"
+
+    def handle(self, *args, **options):
+        done = set(
+            EditionArchive.objects.filter(completed_at__isnull=False).values_list(
+                "textbook_id", "version"
+            )
+        )
+        failed = 0
+        for edition in Edition.objects.select_related("textbook").order_by("published_at"):
+            if (edition.textbook_id, edition.version) in done:
+                continue
+            record = archive_edition(edition)
+            if record is None:
+                failed += 1
+                self.stderr.write(f"{edition}：归档未写入（存储不可用？）")
+            else:
+                self.stdout.write(f"{edition}：已归档，校验和 {record.checksum}")
+        if failed:
+            self.stderr.write(f"{failed} 个版次未归档，请稍后重试。")
