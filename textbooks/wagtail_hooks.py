@@ -49,8 +49,15 @@ class TextbookViewSet(ModelViewSet):
     model = Textbook
     icon = "doc-full"
     menu_label = _("教材")
-    list_display = ["title", "isbn", "tier", "editor_in_chief", "publisher"]
-    list_filter = ["tier", "ideology_sensitive", "is_loose_leaf", "is_workbook", "is_mixed_media"]
+    list_display = ["title", "isbn", "tier", "province", "editor_in_chief", "publisher"]
+    list_filter = [
+        "tier",
+        "province",
+        "ideology_sensitive",
+        "is_loose_leaf",
+        "is_workbook",
+        "is_mixed_media",
+    ]
     search_fields = ["title", "isbn"]
     edit_handler = ObjectList(
         [
@@ -77,6 +84,7 @@ class TextbookViewSet(ModelViewSet):
             FieldPanel("authors"),
             FieldPanel("co_developers"),
             FieldPanel("publisher"),
+            FieldPanel("province"),
         ],
         base_form_class=TextbookForm,
     )

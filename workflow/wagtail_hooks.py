@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from workflow import urls
+from workflow.services.lifecycle import administered_textbooks, watchlist
 from workflow.views.admin import my_open_assignments
 
 
@@ -37,3 +38,24 @@ def add_my_reviews_panel(request, panels):
     assignments = list(my_open_assignments(request.user))
     if assignments:
         panels.append(MyReviewsPanel(assignments))
+
+
+class LifecyclePanel(Component):
+    """Dashboard: revision cycles to watch, by province and tier (administrators)."""
+
+    name = "lifecycle_watch"
+    order = 60
+    template_name = "workflow/admin/lifecycle_panel.html"
+
+    def __init__(self, groups, scope):
+        self.groups, self.scope = groups, scope
+
+    def get_context_data(self, parent_context):
+        return {"groups": self.groups, "scope": self.scope}
+
+
+@hooks.register("construct_homepage_panels")
+def add_lifecycle_panel(request, panels):
+    textbooks, scope = administered_textbooks(request.user)
+    if textbooks is not None:
+        panels.append(LifecyclePanel(watchlist(textbooks), scope))

@@ -135,6 +135,10 @@ class DemoLoader:
                     ideology_sensitive=spec.get("ideology_sensitive", False),
                     editor_in_chief=self.users[spec["chief"]],
                     publisher=Institution.objects.filter(name=spec["publisher"]).first(),
+                    province=self.users[spec["chief"]]
+                    .institutions.values_list("province", flat=True)
+                    .first()
+                    or "",
                 ),
                 user=self.users[spec["chief"]],
                 courses=Course.objects.filter(name__in=spec["courses"]),

@@ -195,6 +195,14 @@ class Textbook(models.Model):
         blank=True,
         limit_choices_to={"kind": InstitutionKind.PUBLISHER},
     )
+    province = models.CharField(
+        _("所属省份"),
+        max_length=2,
+        choices=PROVINCES,
+        blank=True,
+        db_index=True,
+        help_text=_("主编单位所在省份；省级教材管理员按此管理本省教材"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = TextbookQuerySet.as_manager()

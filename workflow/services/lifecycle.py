@@ -158,9 +158,7 @@ def bulk_transition(queryset, name, *, at, by=None, reason=""):
             )
         # The one place a state column is written in bulk: guarded by the source state and
         # preceded by the audit rows above, exactly as the per-object transition would.
-        moved += model.objects.filter(pk__in=rows.values("pk"), **{state_field: source}).update(
-            **{state_field: edge.target}
-        )
+        moved += rows.update(**{state_field: edge.target})
     return moved
 
 
@@ -330,3 +328,75 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
             # Mail after commit: a rolled-back sweep must not have told anyone anything.
             transaction.on_commit(lambda: setattr(result, "notified", _notify(at, moved_names)))
     return result
+
+
+@dataclass
+class WatchGroup:
+    key: str
+    label: str
+    total: int
+    by_province_and_tier: list  # [(province label, tier label, count)]
+    most_urgent: list  # TextbookLifecycle rows, earliest due first
+
+
+def watchlist(textbooks, today=None, *, limit=10):
+    """What an administrator watches: textbooks entering the notice window in the next 60
+    days, due, overdue and suspended — counted by province and tier, the most urgent listed."""
+    from textbooks.models import PROVINCES, Tier
+
+    today = today or timezone.localdate()
+    p = _periods()
+    horizon = datetime.timedelta(days=60)
+    base = TextbookLifecycle.objects.filter(textbook__in=textbooks)
+    groups = [
+        (
+            "entering_notice",
+            _("60 天内进入修订提醒期"),
+            base.filter(
+                state=S.IN_USE,
+                next_due_on__gt=today + p["notice"],
+                next_due_on__lte=today + p["notice"] + horizon,
+            ),
+        ),
+        ("revision_due", _("待修订"), base.filter(state=S.REVISION_DUE)),
+        ("revision_overdue", _("逾期未修订"), base.filter(state=S.REVISION_OVERDUE)),
+        ("suspended", _("暂停使用"), base.filter(state=S.SUSPENDED)),
+    ]
+    provinces, tiers = dict(PROVINCES), dict(Tier.choices)
+    result = []
+    for key, label, rows in groups:
+        counts = [
+            (
+                provinces.get(row["textbook__province"], _("未填省份")),
+                tiers[row["textbook__tier"]],
+                row["n"],
+            )
+            for row in rows.values("textbook__province", "textbook__tier")
+            .annotate(n=models.Count("pk"))
+            .order_by("textbook__province", "textbook__tier")
+        ]
+        urgent = list(rows.select_related("textbook").order_by("next_due_on", "pk")[:limit])
+        result.append(WatchGroup(key, label, sum(c[2] for c in counts), counts, urgent))
+    return result
+
+
+def administered_textbooks(user):
+    """(textbooks ``user`` watches as an administrator, scope label), or (None, "") if none.
+
+    National administrators watch the whole catalogue; provincial ones the textbooks of the
+    provinces their institutions are in.
+    """
+    from textbooks import roles
+    from textbooks.models import PROVINCES, Institution
+
+    if roles.user_has_role(user, roles.NATIONAL_ADMIN):
+        return Textbook.objects.all(), _("全国")
+    if roles.user_has_role(user, roles.PROVINCIAL_ADMIN):
+        provinces = list(
+            Institution.objects.filter(members=user).values_list("province", flat=True).distinct()
+        )
+        labels = dict(PROVINCES)
+        return Textbook.objects.filter(province__in=provinces), "、".join(
+            str(labels[p]) for p in provinces
+        )
+    return None, ""
