@@ -1,0 +1,16 @@
+"""The public catalogue search page (no login: teachers read without an account)."""
+
+from django.template.response import TemplateResponse
+
+from cms.search import service
+from cms.search.facets import FACET_KEYS
+
+MAX_QUERY_LENGTH = 200
+
+
+def catalogue_search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    filters = {key: request.GET.getlist(key) for key in FACET_KEYS}
+    page = request.GET.get("page", "1")
+    results = service.search(query, filters, page=int(page) if page.isdigit() else 1)
+    return TemplateResponse(request, "cms/search.html", {"query": query, "results": results})

@@ -1,0 +1,48 @@
+"""The public search page: anyone may search; it shows published textbooks only."""
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("database_only")
+
+ROLES = [
+    None,
+    "author",
+    "other_author",
+    "reviewer",
+    "political",
+    "committee",
+    "province",
+    "national",
+]
+
+
+@pytest.fixture
+def catalogue(make_textbook, users, django_capture_on_commit_callbacks):
+    published = make_textbook(users["author"], title="量子计算导论")
+    with django_capture_on_commit_callbacks(execute=True):
+        published.page.save_revision(user=users["author"]).publish(user=users["national"])
+    draft = make_textbook(users["author"], title="量子通信草稿")
+    return published, draft
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_visitor_finds_published_textbooks_and_no_drafts(client, users, catalogue, role):
+    published, draft = catalogue
+    if role:
+        client.force_login(users[role])
+    response = client.get("/search/", {"q": "量子"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "共 1 种教材" in html
+    assert published.title in html and f'href="/textbooks/{published.slug}/"' in html
+    assert draft.title not in html
+
+
+def test_facet_selection_and_bad_input_keep_the_page_working(client, catalogue):
+    response = client.get("/search/", {"q": "量子", "tier": "national", "page": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="tier" value="national" checked' in html
+    assert "共 1 种教材" in html
+    response = client.get("/search/", {"q": "量子", "tier": "school"})
+    assert "没有找到符合条件的教材。" in response.content.decode()
