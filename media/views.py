@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from media import storage
-from media.access import can_manage_textbook
+from media.access import can_manage_textbook, can_read_draft_asset
 from media.models import EditionArchive, MediaAsset, ShortLink
 from media.qr import qr_png, qr_sheet_svg, qr_svg, short_url
 from media.references import is_published
@@ -49,7 +49,7 @@ def serve_key(key, content_type, *, public):
 def asset(request, pk):
     media_asset = get_object_or_404(MediaAsset.objects.select_related("textbook"), pk=pk)
     public = is_published(media_asset)
-    if not public and not can_manage_textbook(request.user, media_asset.textbook):
+    if not public and not can_read_draft_asset(request.user, media_asset):
         return _deny(request)
     return serve_key(media_asset.file.name, media_asset.content_type, public=public)
 
