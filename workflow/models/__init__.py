@@ -1,5 +1,6 @@
 from .audit import AuditLogEntry
 from .editions import Edition, EditionLeaf
+from .errata import Erratum, ErratumState
 from .lifecycle import LifecycleState, RetirementProposal, TextbookLifecycle
 from .review import (
     CaseKind,
@@ -23,6 +24,8 @@ __all__ = [
     "ChangeType",
     "Edition",
     "EditionLeaf",
+    "Erratum",
+    "ErratumState",
     "LifecycleState",
     "RetirementProposal",
     "TextbookLifecycle",

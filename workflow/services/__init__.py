@@ -7,6 +7,7 @@ and changes nothing.
 
 from workflow.services.changes import LeafChange, leaf_changes
 from workflow.services.editions import current_edition, next_version, publish
+from workflow.services.errata import open_errata_for
 from workflow.services.errors import ReviewConflict, WorkflowError
 from workflow.services.review import (
     TrackResult,
@@ -42,6 +43,7 @@ __all__ = [
     "leaf_changes",
     "next_version",
     "open_case",
+    "open_errata_for",
     "publish",
     "record_opinion",
     "recusal_reason",

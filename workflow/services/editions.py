@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from workflow import notifications
 from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
+from workflow.services.errata import mark_fixed
 from workflow.services.errors import WorkflowError
 from workflow.services.review import apply_transition, check_transition, lock
 from workflow.services.rules import is_administrator_for, recusal_reason
@@ -102,6 +103,7 @@ def publish(case, *, user):
         if previous is not None:
             previous.successor = edition
             previous.save(update_fields=["successor"])
+        mark_fixed(case, edition)
         apply_transition(case, "publish", by=user, reason=_("发布第 %s 版") % edition.version)
         transaction.on_commit(lambda: edition_published.send(sender=Edition, edition=edition))
         transaction.on_commit(lambda: notifications.edition_published(edition))

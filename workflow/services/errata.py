@@ -1,0 +1,188 @@
+"""Errata: teachers report, the textbook's administrators and writers triage, a revision fixes.
+
+Reports are rate-limited per address (a keyed hash of it, kept in Django's cache). Accepted
+errata queue for the textbook's next revision: the submit screen lists them, and publishing a
+revision submitted after they were accepted marks them fixed in the new edition.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, can_proceed
+
+from workflow.models import Erratum, ErratumState
+from workflow.services.errors import ReviewConflict, WorkflowError
+from workflow.services.rules import is_administrator_for
+
+REPORTS_PER_HOUR = 5
+RATE_WINDOW_SECONDS = 3600
+
+ACTION_LABELS = {
+    "triage": gettext_lazy("受理"),
+    "accept": gettext_lazy("采纳"),
+    "decline": gettext_lazy("不予采纳"),
+    "mark_duplicate": gettext_lazy("标记为重复"),
+}
+
+
+def address_hash(address):
+    """A keyed hash of a client address: enough to rate-limit, useless to identify anyone."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def _rate_key(ip_hash):
+    return f"errata:reports:{ip_hash}"
+
+
+def rate_limited(ip_hash):
+    return cache.get(_rate_key(ip_hash), 0) >= REPORTS_PER_HOUR
+
+
+def _count_report(ip_hash):
+    key = _rate_key(ip_hash)
+    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, RATE_WINDOW_SECONDS)
+
+
+def leaf_in_edition(edition, leaf_slug):
+    """The manifest row of ``edition`` whose pinned revision has ``leaf_slug``, or None."""
+    for row in edition.leaves.select_related("revision"):
+        if row.revision.content.get("slug") == leaf_slug:
+            return row
+    return None
+
+
+def report(edition, leaf_slug, *, address, quoted_text, correction, name="", contact=""):
+    """A public report against one leaf of one edition. Raises WorkflowError when the leaf
+    is not in that edition or the address has reported too often this hour."""
+    ip_hash = address_hash(address)
+    if rate_limited(ip_hash):
+        raise WorkflowError(
+            _("您提交勘误过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
+            % {"n": REPORTS_PER_HOUR}
+        )
+    row = leaf_in_edition(edition, leaf_slug)
+    if row is None:
+        raise WorkflowError(_("该版次中没有这个活页。"))
+    erratum = Erratum.objects.create(
+        textbook_id=edition.textbook_id,
+        edition=edition,
+        leaf_id=row.page_id,
+        quoted_text=quoted_text.strip(),
+        correction=correction.strip(),
+        reporter_name=name.strip(),
+        reporter_contact=contact.strip(),
+        reporter_ip_hash=ip_hash,
+    )
+    _count_report(ip_hash)
+    return erratum
+
+
+def can_triage(user, textbook):
+    """Administrators in scope and the textbook's editor-in-chief and authors."""
+    return user.is_authenticated and (
+        is_administrator_for(user, textbook) or textbook.is_written_by(user)
+    )
+
+
+def _lock(erratum, user):
+    locked = Erratum.objects.select_for_update().select_related("textbook").get(pk=erratum.pk)
+    if locked.state != erratum.state:
+        raise ReviewConflict(
+            _("该勘误已被他人处理（当前状态：%(state)s），请刷新页面后再操作。")
+            % {"state": locked.get_state_display()}
+        )
+    if not can_triage(user, locked.textbook):
+        raise WorkflowError(_("只有该教材的管理员或编写人员可以处理勘误。"))
+    return locked
+
+
+def _apply(erratum, name, *, by, reason):
+    if not can_proceed(getattr(erratum, name)):
+        raise WorkflowError(
+            _("勘误当前状态为“%(state)s”，不能%(action)s。")
+            % {"state": erratum.get_state_display(), "action": ACTION_LABELS[name]}
+        )
+    getattr(erratum, name)(by=by, reason=reason)
+    try:
+        erratum.save()
+    except ConcurrentTransition as exc:
+        raise ReviewConflict(_("该勘误已被他人处理，请刷新页面后再操作。")) from exc
+    return erratum
+
+
+def triage(erratum, *, user, reason=""):
+    with transaction.atomic():
+        erratum = _lock(erratum, user)
+        return _apply(erratum, "triage", by=user, reason=reason)
+
+
+def accept(erratum, *, user, reason=""):
+    with transaction.atomic():
+        erratum = _lock(erratum, user)
+        erratum.accepted_at = timezone.now()
+        return _apply(erratum, "accept", by=user, reason=reason)
+
+
+def decline(erratum, *, user, reason):
+    with transaction.atomic():
+        erratum = _lock(erratum, user)
+        if not (reason or "").strip():
+            raise WorkflowError(_("请说明不予采纳的理由。"))
+        return _apply(erratum, "decline", by=user, reason=reason.strip())
+
+
+def mark_duplicate(erratum, *, user, original, reason=""):
+    """``original`` must be another, non-duplicate report of the same textbook."""
+    with transaction.atomic():
+        erratum = _lock(erratum, user)
+        if original is None or original.textbook_id != erratum.textbook_id:
+            raise WorkflowError(_("请选择同一教材的另一条勘误作为原报告。"))
+        if original.pk == erratum.pk:
+            raise WorkflowError(_("一条勘误不能重复于它自己。"))
+        if original.state == ErratumState.DUPLICATE:
+            raise WorkflowError(_("所选勘误本身是重复报告，请选择它所重复的原报告。"))
+        erratum.duplicate_of = original
+        return _apply(erratum, "mark_duplicate", by=user, reason=reason)
+
+
+def open_errata_for(textbook):
+    """Accepted errata not fixed yet: what the textbook's next revision should correct."""
+    return Erratum.objects.open_for(textbook).select_related("edition", "leaf")
+
+
+def errata_for_case(case):
+    """The open errata a submitted case carries: those accepted before it was (re)submitted."""
+    if case.submitted_at is None:
+        return Erratum.objects.none()
+    return open_errata_for(case.textbook).filter(accepted_at__lte=case.submitted_at)
+
+
+def mark_fixed(case, edition):
+    """Called in the publishing transaction: the errata listed with a revision ship with it."""
+    if not case.is_revision:
+        return 0
+    return errata_for_case(case).update(fixed_in=edition)
+
+
+def fixed_errata_for(leaf_id, edition):
+    """Errata of this leaf corrected after ``edition``: in a later edition, or (for the
+    current edition) in any edition, so that readers of older copies see the corrections."""
+    errata = Erratum.objects.filter(leaf_id=leaf_id, fixed_in__isnull=False)
+    if edition is not None and not edition.is_current:
+        errata = errata.filter(
+            Q(fixed_in__major__gt=edition.major)
+            | Q(fixed_in__major=edition.major, fixed_in__minor__gt=edition.minor)
+        )
+    return errata.select_related("fixed_in").order_by("fixed_in__major", "fixed_in__minor", "pk")
