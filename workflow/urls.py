@@ -3,7 +3,7 @@ admin-access check to every one)."""
 
 from django.urls import path
 
-from workflow.views import admin
+from workflow.views import admin, changes
 
 app_name = "workflow"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("<int:pk>/withdraw/", admin.withdraw, name="withdraw"),
     path("textbooks/<int:textbook_id>/submit/", admin.submit_revision, name="submit"),
     path("assignments/<int:pk>/", admin.review, name="review"),
+    path(
+        "textbooks/<int:textbook_id>/lifecycle/",
+        changes.textbook_lifecycle,
+        name="textbook_lifecycle",
+    ),
 ]

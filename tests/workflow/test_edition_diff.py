@@ -134,3 +134,25 @@ def test_demo_textbook_diff_shows_the_changed_work_task_step_and_the_swapped_vid
 
     body = client.get("/textbooks/cnc-programming/editions/1.0/compare/1.1/").content.decode()
     assert "工作步骤 第 2 项" in body and "《G71 Ⅱ 型循环仿真》（视频）" in body
+
+
+def test_admin_shows_lifecycle_editions_and_the_comparison(client, two_editions, users):
+    from django.contrib.auth.models import Permission
+
+    first, second, leaf, _ = two_editions
+    url = f"/admin/reviews/textbooks/{first.textbook_id}/lifecycle/"
+
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(users["national"])
+    body = client.get(url).content.decode()
+    assert "使用中" in body and "现行版" in body
+    assert "第 1.0 版 → 第 1.1 版" in body  # the latest two by default
+    assert "工作步骤 第 2 项" in body
+    body = client.get(url, {"old": "1.0", "new": "7.0"}).content.decode()
+    assert "找不到所选的版次。" in body
+
+    # Admin access without the catalogue permission and without writing it: refused.
+    outsider = type(users["national"]).objects.create_user("outsider", password="pw")
+    outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(outsider)
+    assert client.get(url).status_code in (302, 403)

@@ -1,12 +1,15 @@
 """What changed between two published editions, for teachers (public) and the admin."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from textbooks.models import Textbook
-from workflow.models import Edition
+from workflow.models import AuditLogEntry, Edition
 from workflow.services.diff import diff_editions
+from workflow.services.lifecycle import is_recently_updated, lifecycle_for
 
 
 def _diff(slug, old_version, new_version):
@@ -24,4 +27,38 @@ def edition_compare(request, slug, old, new):
     textbook, diff = _diff(slug, old, new)
     return TemplateResponse(
         request, "workflow/edition_compare.html", {"textbook": textbook, "diff": diff}
+    )
+
+
+def textbook_lifecycle(request, textbook_id):
+    """Admin: a textbook's lifecycle, clocks, editions, retirement proposals, and a comparison
+    of any two of its editions (?old=1.0&new=1.1)."""
+    textbook = get_object_or_404(Textbook, pk=textbook_id)
+    user = request.user
+    if not (user.has_perm("textbooks.view_textbook") or textbook.is_written_by(user)):
+        raise PermissionDenied
+    lifecycle = lifecycle_for(textbook)
+    editions = list(Edition.objects.filter(textbook=textbook).order_by("-major", "-minor"))
+    diff, error = None, ""
+    old, new = request.GET.get("old"), request.GET.get("new")
+    if old and new:
+        try:
+            diff = _diff(textbook.slug, old, new)[1]
+        except Http404:
+            error = _("找不到所选的版次。")
+    elif len(editions) >= 2:
+        diff = diff_editions(editions[1], editions[0])
+    return TemplateResponse(
+        request,
+        "workflow/admin/textbook_lifecycle.html",
+        {
+            "textbook": textbook,
+            "lifecycle": lifecycle,
+            "history": AuditLogEntry.objects.for_object(lifecycle).select_related("actor"),
+            "proposals": textbook.retirement_proposals.all(),
+            "editions": editions,
+            "diff": diff,
+            "error": error,
+            "recently_updated": is_recently_updated(editions[0] if editions else None),
+        },
     )
