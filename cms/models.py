@@ -24,4 +24,4 @@ class HomePage(Page):
 
 
 # The catalogue search index lives in cms.search; its models belong to this app.
-from cms.search.models import CatalogueEntry, CatalogueFacetValue  # noqa: E402, F401
+from cms.search.models import CatalogueEntry, CatalogueFacet  # noqa: E402, F401

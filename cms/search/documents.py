@@ -11,9 +11,24 @@ from cms.search.models import Status
 from cms.search.segment import index_text
 from textbooks.models import Level, Textbook, TextbookPage, UnitPage
 from textbooks.models.catalogue import CourseType, Tier
-from workflow.models import Edition
+from workflow.models import Edition, TextbookLifecycle
+from workflow.models.lifecycle import LifecycleState
 
 FORM_LABELS = {"loose_leaf": "活页式", "workbook": "工作手册式", "mixed_media": "融媒体"}
+
+# What teachers see of the lifecycle: a textbook due or overdue for revision is still in use
+# (with a note); suspended and retired ones are listed after every in-use match.
+STATUS_OF_STATE = {
+    LifecycleState.SUSPENDED: Status.SUSPENDED,
+    LifecycleState.RETIRED: Status.RETIRED,
+}
+NOTED_STATES = (LifecycleState.REVISION_DUE, LifecycleState.REVISION_OVERDUE)
+
+
+def status_of(state):
+    """(Status, note) for a lifecycle state; None (no lifecycle yet) counts as in use."""
+    note = str(LifecycleState(state).label) if state in NOTED_STATES else ""
+    return STATUS_OF_STATE.get(state, Status.IN_USE), note
 
 
 @dataclass
@@ -34,6 +49,8 @@ class CatalogueDocument:
     body_text: str
     # (value, label) pairs per stored facet key
     facets: dict = field(default_factory=dict)
+    # "待修订" / "逾期未修订" for an in-use textbook due for revision, else "".
+    status_note: str = ""
 
     def facet_values(self):
         """(facet, value, label) triples, one per stored facet value."""
@@ -78,6 +95,10 @@ def build_document(textbook_id):
     else:
         updated_at = max(p.last_published_at or p.first_published_at for p in [page, *leaves])
 
+    state = (
+        TextbookLifecycle.objects.filter(textbook=textbook).values_list("state", flat=True).first()
+    )
+    status, status_note = status_of(state)
     majors = list(textbook.majors.all())
     courses = list(textbook.courses.all())
     forms = [code for code, _label in textbook.forms]
@@ -90,8 +111,7 @@ def build_document(textbook_id):
         "form": [(code, FORM_LABELS[code]) for code in forms],
         "tier": [(textbook.tier, str(Tier(textbook.tier).label))],
         "co_developed": [(TRUE, gettext("校企双元合作开发"))] if textbook.co_developed else [],
-        # Retirement and suspension are not modelled yet: every indexed textbook is in use.
-        "status": [(Status.IN_USE, str(Status.IN_USE.label))],
+        "status": [(status, str(Status(status).label))],
     }
     facets = {key: list(dict.fromkeys(pairs)) for key, pairs in facets.items()}
     subjects = [
@@ -108,7 +128,8 @@ def build_document(textbook_id):
         isbn=textbook.isbn,
         tier=textbook.tier,
         co_developed=textbook.co_developed,
-        status=Status.IN_USE,
+        status=status,
+        status_note=status_note,
         edition_version=edition.version if edition else "",
         edition_published_at=edition.published_at if edition else None,
         updated_at=updated_at,

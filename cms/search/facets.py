@@ -1,13 +1,13 @@
 """The catalogue facets, shared by both backends (same keys, values and labels)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The annual minor revision (DESIGN rule 2): an edition published within a year is recent.
-RECENTLY_UPDATED_DAYS = 365
+from workflow.services.lifecycle import recently_updated_since
+
 RECENTLY_UPDATED = "recently_updated"
 TRUE = "true"
 
@@ -37,8 +37,11 @@ STORED_FACET_KEYS = tuple(key for key in FACET_KEYS if key != RECENTLY_UPDATED)
 RECENTLY_UPDATED_LABEL = _("近一年更新")
 
 
-def recently_updated_since(now=None):
-    return (now or timezone.now()) - timedelta(days=RECENTLY_UPDATED_DAYS)
+def recently_updated_cutoff(today=None):
+    """The first moment that counts as recently updated: the start of the day named by the
+    one definition, workflow.services.lifecycle.recently_updated_since (a minor-revision
+    period back from today), so search and the lifecycle agree on what "recent" means."""
+    return timezone.make_aware(datetime.combine(recently_updated_since(today), time.min))
 
 
 def clean_filters(filters):

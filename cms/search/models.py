@@ -4,15 +4,43 @@ Registered in the ``cms`` app (imported by cms/models.py). Rows are written only
 cms.search.backends.database; nothing else should save them.
 """
 
+import json
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
+    """Ordered as results are: in use first, then suspended, then retired."""
+
     IN_USE = "in_use", _("在用")
     SUSPENDED = "suspended", _("暂停使用")
     RETIRED = "retired", _("已退出")
+
+
+STATUS_RANK = {Status.IN_USE: 0, Status.SUSPENDED: 1, Status.RETIRED: 2}
+
+
+class IdListField(models.Field):
+    """A list of integers: ``integer[]`` on PostgreSQL (unnest, ``&&``, GIN), JSON text on
+    SQLite (json_each). The backend's facet SQL reads it in the vendor's own way."""
+
+    description = "list of integers"
+
+    def db_type(self, connection):
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        value = [int(v) for v in value]
+        return value if connection.vendor == "postgresql" else json.dumps(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or isinstance(value, list):
+            return value
+        return json.loads(value)
 
 
 class CatalogueEntry(models.Model):
@@ -37,13 +65,22 @@ class CatalogueEntry(models.Model):
     tier = models.CharField(_("规划层级"), max_length=20)
     co_developed = models.BooleanField(_("校企双元合作开发"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    # 0 in use, 1 suspended, 2 retired: the first sort key of every result list.
+    status_rank = models.PositiveSmallIntegerField(_("状态排序"), default=0)
+    # The lifecycle state behind an in-use status worth telling teachers (待修订, 逾期未修订).
+    status_note = models.CharField(_("状态说明"), max_length=20, blank=True)
     edition_version = models.CharField(_("现行版次"), max_length=20, blank=True)
     edition_published_at = models.DateTimeField(_("现行版发布时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("最近更新"), db_index=True)
     title_text = models.TextField(_("书名分词"))
     subject_text = models.TextField(_("专业与课程分词"), blank=True)
     body_text = models.TextField(_("内容分词"), blank=True)
+    # Ids of CatalogueFacet rows: what facet filters and counts read.
+    facet_ids = IdListField(default=list, editable=False)
+    # PostgreSQL: every word (A title, B majors and courses, C content) for matching, GIN
+    # indexed; the small title + subject vector for ranking the matches.
     search_vector = SearchVectorField(null=True, editable=False)
+    rank_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
 
     class Meta:
@@ -56,10 +93,12 @@ class CatalogueEntry(models.Model):
         return self.title
 
 
-class CatalogueFacetValue(models.Model):
-    """One facet value of an entry (专业大类=装备制造大类, 专业=460103 …), counted in the database."""
+class CatalogueFacet(models.Model):
+    """One facet value (专业大类=装备制造大类, 专业=460103 …) and its label: the dictionary
+    behind CatalogueEntry.facet_ids, shared by every entry that has the value."""
 
-    entry = models.ForeignKey(CatalogueEntry, on_delete=models.CASCADE, related_name="facet_values")
+    # integer, as the elements of CatalogueEntry.facet_ids are
+    id = models.AutoField(primary_key=True)
     facet = models.CharField(max_length=30)
     value = models.CharField(max_length=100)
     label = models.CharField(max_length=200)
@@ -67,11 +106,8 @@ class CatalogueFacetValue(models.Model):
     class Meta:
         app_label = "cms"
         constraints = [
-            models.UniqueConstraint(
-                fields=["entry", "facet", "value"], name="catalogue_facet_value_unique"
-            )
+            models.UniqueConstraint(fields=["facet", "value"], name="catalogue_facet_unique")
         ]
-        indexes = [models.Index(fields=["facet", "value"], name="catalogue_facet_lookup")]
 
     def __str__(self):
         return f"{self.facet}={self.value}"

@@ -21,6 +21,8 @@ class Hit:
     score: float
     # {facet key: [label, ...]} for display: majors, courses, forms …
     labels: dict = field(default_factory=dict)
+    # An in-use textbook's lifecycle note for teachers: "待修订", "逾期未修订" or "".
+    status_note: str = ""
 
 
 @dataclass

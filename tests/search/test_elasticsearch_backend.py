@@ -17,7 +17,8 @@ from cms.search.backends.elasticsearch import (
     CatalogueDoc,
     ElasticsearchBackend,
 )
-from cms.search.models import CatalogueEntry, CatalogueFacetValue
+from cms.search.facets import recently_updated_cutoff
+from cms.search.models import CatalogueFacet
 from tests.search.conftest import slugs
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -134,7 +135,9 @@ def test_facet_filters_narrow_hits_and_each_facet_counts_under_the_others(backen
         per_page=10,
     )._s.to_dict()
     tier = {"terms": {"tier": ["national", "provincial"]}}
-    recent = {"range": {"updated_at": {"gte": "now-365d"}}}
+    # The cutoff is the lifecycle's "recently updated" day, not a separate constant.
+    cutoff = recently_updated_cutoff().isoformat()
+    recent = {"range": {"updated_at": {"gte": cutoff}}}
     assert body["post_filter"] == {"bool": {"must": [tier, recent]}}
     assert body["aggs"]["_filter_tier"]["filter"] == recent
     assert body["aggs"]["_filter_recently_updated"]["filter"] == tier
@@ -146,7 +149,7 @@ def test_facet_filters_narrow_hits_and_each_facet_counts_under_the_others(backen
         "recently_updated": {
             "range": {
                 "field": "updated_at",
-                "ranges": [{"key": "true", "from": "now-365d"}],
+                "ranges": [{"key": "true", "from": cutoff}],
                 "keyed": False,
             }
         }
@@ -184,7 +187,7 @@ def test_documents_carry_facet_values_and_status_rank():
     doc = CatalogueDoc.from_document(document).to_dict(include_meta=True)
     assert doc["_id"] == 7
     source = doc["_source"]
-    assert source["status_rank"] == 1
+    assert source["status_rank"] == 2  # after in-use (0) and suspended (1) textbooks
     assert source["tier"] == ["provincial"] and source["co_developed"] == ["true"]
     assert source["labels"] == {"tier": ["省级规划教材"], "co_developed": ["校企"]}
     assert source["edition_version"] == "2.1"
@@ -221,21 +224,8 @@ def test_hits_are_parsed_from_a_recorded_response(backend, db):
     assert hit.labels["major"] == ["460103 数控技术", "660103 数控技术应用"]
 
 
-def test_facets_are_parsed_with_labels_from_the_database_index(backend, db, make_textbook, users):
-    textbook = make_textbook(users["author"])
-    entry = CatalogueEntry.objects.create(
-        textbook=textbook,
-        title="t",
-        slug="t",
-        url="/t/",
-        tier="national",
-        status="in_use",
-        updated_at="2026-01-01T00:00:00Z",
-        title_text="t",
-    )
-    CatalogueFacetValue.objects.create(
-        entry=entry, facet="tier", value="national", label="国家规划教材"
-    )
+def test_facets_are_parsed_with_labels_from_the_database_index(backend, db):
+    CatalogueFacet.objects.create(facet="tier", value="national", label="国家规划教材")
     results = recorded(backend, "es_search_cnc_national.json", "数控", {"tier": ["national"]})
     tiers = facet(results, "tier")
     assert [(o.value, o.count, o.selected) for o in tiers.values()] == [

@@ -1,8 +1,9 @@
 """The default backend: the CatalogueEntry table plus the database's own full-text index.
 
 PostgreSQL: ``search_vector`` (tsvector, 'simple' configuration, GIN index) is computed from the
-pre-segmented text by an UPDATE the backend issues itself (no trigger), ranked with ts_rank;
-title tokens carry weight A, major/course names B, content C.
+pre-segmented text by an UPDATE the backend issues itself (no trigger): title tokens carry
+weight A, major/course names B, content C. Matches are ranked with ts_rank on ``rank_vector``,
+the title and subject words only (about 280 bytes instead of 1.3 kB at 20 leaves a textbook).
 
 SQLite: an FTS5 table ``cms_catalogue_fts`` (rowid = entry id), ranked with bm25 and the same
 column emphasis. FTS5 rather than a token table because it is compiled into the SQLite that
@@ -11,63 +12,117 @@ inverted index instead of one database row per (textbook, token) — the pre-seg
 in as space-separated words, which its unicode61 tokenizer splits and case-folds.
 
 Every write touches only the rows of the textbooks written: there is no index-wide rewrite.
+
+
+A request is one statement (see ``DatabaseBackend.search``): the match is computed once into a
+materialised CTE, and the total, every facet count and the ranked page are read from it.
+Facet values are integer ids (CatalogueFacet) in ``facet_ids``: ``integer[]`` unnested on
+PostgreSQL, JSON read with json_each on SQLite.
 """
 
-from functools import reduce
-from operator import and_, or_
+from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Value, When
-from django.db.models.expressions import RawSQL
 
 from cms.search.facets import (
     FACETS,
     RECENTLY_UPDATED,
     RECENTLY_UPDATED_LABEL,
-    STORED_FACET_KEYS,
     TRUE,
     clean_filters,
-    recently_updated_since,
+    recently_updated_cutoff,
 )
-from cms.search.models import CatalogueEntry, CatalogueFacetValue, Status
+from cms.search.models import STATUS_RANK, CatalogueEntry, CatalogueFacet
 from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
 from cms.search.segment import parse_query
 
+ENTRY = CatalogueEntry._meta.db_table
+FACET = CatalogueFacet._meta.db_table
 FTS_TABLE = "cms_catalogue_fts"
-# ts_rank weights for {D, C, B, A}: a title hit counts five times a content hit.
+# ts_rank weights for {D, C, B, A}: a title word counts twice a major or course word.
 PG_WEIGHTS = [0.1, 0.2, 0.5, 1.0]
 # bm25 column weights for (title_text, subject_text, body_text).
 FTS5_WEIGHTS = "10.0, 4.0, 1.0"
+# Row kinds of the one search statement.
+TOTAL, RECENT, PAGE = -1, -2, -3
+
+
+@dataclass
+class Sql:
+    """A fragment of SQL and its parameters."""
+
+    text: str
+    params: list = field(default_factory=list)
 
 
 class PostgresFullText:
     def write(self, entry_ids):
-        CatalogueEntry.objects.filter(pk__in=entry_ids).update(
-            search_vector=SearchVector("title_text", weight="A", config="simple")
-            + SearchVector("subject_text", weight="B", config="simple")
-            + SearchVector("body_text", weight="C", config="simple")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ENTRY} SET "
+                "rank_vector = setweight(to_tsvector('simple', title_text), 'A') "
+                "|| setweight(to_tsvector('simple', subject_text), 'B'), "
+                "search_vector = setweight(to_tsvector('simple', title_text), 'A') "
+                "|| setweight(to_tsvector('simple', subject_text), 'B') "
+                "|| setweight(to_tsvector('simple', body_text), 'C') "
+                "WHERE id = ANY(%s)",
+                [list(entry_ids)],
+            )
 
     def delete(self, entry_ids):
-        """The vector lives in the entry row and goes with it."""
+        """The vectors live in the entry row and go with it."""
 
-    def _query(self, parsed, any_term):
+    @staticmethod
+    def _tsquery(parsed, any_term):
         def word(text):
-            return SearchQuery(text, search_type="plain", config="simple")
+            return Sql("plainto_tsquery('simple', %s)", [text])
 
-        terms = [
-            word(t.word) | reduce(and_, map(word, t.parts)) if t.parts else word(t.word)
-            for t in parsed.terms
-        ]
-        return reduce(or_ if any_term else and_, terms)
+        def both(parts):
+            words = [word(p) for p in parts]
+            return Sql(
+                "(" + " && ".join(w.text for w in words) + ")", [x for w in words for x in w.params]
+            )
 
-    def match(self, queryset, parsed, any_term):
-        return queryset.filter(search_vector=self._query(parsed, any_term))
+        terms = []
+        for t in parsed.terms:
+            if t.parts:
+                whole, parts = word(t.word), both(t.parts)
+                terms.append(Sql(f"({whole.text} || {parts.text})", whole.params + parts.params))
+            else:
+                terms.append(word(t.word))
+        joiner = " || " if any_term else " && "
+        return Sql(
+            "(" + joiner.join(t.text for t in terms) + ")", [x for t in terms for x in t.params]
+        )
 
-    def rank(self, queryset, parsed, any_term):
-        query = self._query(parsed, any_term)
-        return queryset.annotate(score=SearchRank(F("search_vector"), query, weights=PG_WEIGHTS))
+    def prepare(self, cursor):
+        """Use the GIN index whatever share of the catalogue matches.
+
+        The planner prices a sequential scan by pages and rows and not by the cost of testing
+        each 1.3 kB vector, so for broad words (编程 matches 96% of the generated catalogue) it
+        scans every row (71 ms) where the bitmap index scan, which never reads a vector, takes
+        5–15 ms (EXPLAIN ANALYZE in benchmarks/README.md). Local to the search transaction.
+        """
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    def matching(self, parsed, any_term):
+        """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank, title,
+        score); words matched through the GIN index, ranked on the small rank_vector."""
+        q = self._tsquery(parsed, any_term)
+        return Sql(
+            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
+            f"ts_rank(%s::real[], e.rank_vector, {q.text}) AS score "
+            f"FROM {ENTRY} e WHERE e.search_vector @@ {q.text}",
+            [PG_WEIGHTS, *q.params, *q.params],
+        )
+
+    @staticmethod
+    def unnest(column):
+        return f"unnest({column})"
+
+    @staticmethod
+    def any_of(column, ids_sql):
+        return f"{column} && ARRAY({ids_sql})"
 
 
 class SqliteFullText:
@@ -99,34 +154,32 @@ class SqliteFullText:
         ]
         return (" OR " if any_term else " AND ").join(terms)
 
-    def match(self, queryset, parsed, any_term):
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        return queryset.filter(pk__in=RawSQL(sql, [self._expression(parsed, any_term)]))
+    def prepare(self, cursor):
+        """FTS5 always answers MATCH from its own index."""
 
-    def rank(self, queryset, parsed, any_term):
-        table = CatalogueEntry._meta.db_table
-        sql = (
-            f"SELECT -bm25({FTS_TABLE}, {FTS5_WEIGHTS}) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id"
+    def matching(self, parsed, any_term):
+        return Sql(
+            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, f.score "
+            f"FROM {ENTRY} e JOIN (SELECT rowid AS rid, -bm25({FTS_TABLE}, {FTS5_WEIGHTS}) "
+            f"AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) f ON f.rid = e.id",
+            [self._expression(parsed, any_term)],
         )
-        return queryset.annotate(score=RawSQL(sql, [self._expression(parsed, any_term)]))
+
+    @staticmethod
+    def unnest(column):
+        return f"json_each({column})"
+
+    @staticmethod
+    def any_of(column, ids_sql):
+        return f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value IN ({ids_sql}))"
 
 
 def full_text():
     return PostgresFullText() if connection.vendor == "postgresql" else SqliteFullText()
 
 
-def _apply_filters(queryset, filters):
-    for key, values in filters.items():
-        if key == RECENTLY_UPDATED:
-            if TRUE in values:
-                queryset = queryset.filter(updated_at__gte=recently_updated_since())
-            continue
-        values_of_entry = CatalogueFacetValue.objects.filter(
-            entry=OuterRef("pk"), facet=key, value__in=values
-        )
-        queryset = queryset.filter(Exists(values_of_entry))
-    return queryset
+def _datetime(value):
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 class DatabaseBackend:
@@ -140,12 +193,31 @@ class DatabaseBackend:
             self.remove(document.textbook_id)
             self.bulk_index([document])
 
+    @staticmethod
+    def _facet_ids(documents):
+        """{(facet, value): id} for every facet value of ``documents``, labels brought up to
+        date (a renamed major shows its new name everywhere)."""
+        labels = {(f, v): label for d in documents for f, v, label in d.facet_values()}
+        if not labels:
+            return {}
+        CatalogueFacet.objects.bulk_create(
+            [CatalogueFacet(facet=f, value=v, label=label) for (f, v), label in labels.items()],
+            update_conflicts=True,
+            unique_fields=["facet", "value"],
+            update_fields=["label"],
+        )
+        rows = CatalogueFacet.objects.filter(
+            facet__in={f for f, _v in labels}, value__in={v for _f, v in labels}
+        ).values_list("facet", "value", "pk")
+        return {(f, v): pk for f, v, pk in rows}
+
     def bulk_index(self, documents):
         """Insert entries for textbooks that have none (rebuild, benchmark loading)."""
         if not documents:
             return
         with transaction.atomic():
-            entries = CatalogueEntry.objects.bulk_create(
+            ids_of = self._facet_ids(documents)
+            CatalogueEntry.objects.bulk_create(
                 [
                     CatalogueEntry(
                         textbook_id=d.textbook_id,
@@ -156,35 +228,23 @@ class DatabaseBackend:
                         tier=d.tier,
                         co_developed=d.co_developed,
                         status=d.status,
+                        status_rank=STATUS_RANK[d.status],
+                        status_note=d.status_note,
                         edition_version=d.edition_version,
                         edition_published_at=d.edition_published_at,
                         updated_at=d.updated_at,
                         title_text=d.title_text,
                         subject_text=d.subject_text,
                         body_text=d.body_text,
+                        facet_ids=sorted(ids_of[f, v] for f, v, _label in d.facet_values()),
                     )
                     for d in documents
                 ]
             )
-            ids = [e.pk for e in entries]
-            if None in ids:  # backends that do not return ids from bulk inserts
-                ids = list(
-                    CatalogueEntry.objects.filter(
-                        textbook_id__in=[d.textbook_id for d in documents]
-                    ).values_list("pk", flat=True)
-                )
-                entries = CatalogueEntry.objects.filter(pk__in=ids)
-            by_textbook = {e.textbook_id: e.pk for e in entries}
-            CatalogueFacetValue.objects.bulk_create(
-                [
-                    CatalogueFacetValue(
-                        entry_id=by_textbook[d.textbook_id], facet=facet, value=value, label=label
-                    )
-                    for d in documents
-                    for facet, value, label in d.facet_values()
-                ]
-            )
-            full_text().write(ids)
+            ids = CatalogueEntry.objects.filter(
+                textbook_id__in=[d.textbook_id for d in documents]
+            ).values_list("pk", flat=True)
+            full_text().write(list(ids))
 
     def remove(self, textbook_id):
         with transaction.atomic():
@@ -200,8 +260,8 @@ class DatabaseBackend:
             if connection.vendor != "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f"DELETE FROM {FTS_TABLE}")
-            CatalogueFacetValue.objects.all().delete()
             CatalogueEntry.objects.all().delete()
+            CatalogueFacet.objects.all().delete()
 
     def count(self):
         return CatalogueEntry.objects.count()
@@ -212,57 +272,140 @@ class DatabaseBackend:
         parsed = parse_query(query)
         filters = clean_filters(filters)
         engine = full_text()
-        relaxed = False
-        base = self._matching(engine, parsed, any_term=False)
-        matching = _apply_filters(base, filters)
-        total = matching.count()
-        if total == 0 and len(parsed.terms) > 1:
-            relaxed = True
-            base = self._matching(engine, parsed, any_term=True)
-            matching = _apply_filters(base, filters)
-            total = matching.count()
-
+        cutoff = recently_updated_cutoff()
         offset = (page - 1) * per_page
-        ordered = matching.annotate(
-            retired_last=Case(When(status=Status.IN_USE, then=Value(0)), default=Value(1))
+        with transaction.atomic(), connection.cursor() as cursor:
+            if parsed.terms:
+                engine.prepare(cursor)
+            relaxed = False
+            rows = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, False)
+            if rows[TOTAL] == 0 and len(parsed.terms) > 1:
+                relaxed = True
+                rows = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, True)
+        page_ids = [entry_id for _position, entry_id, _score in sorted(rows[PAGE])]
+        entries = CatalogueEntry.objects.in_bulk(page_ids)
+        counted = {scope: counts for scope, counts in rows.items() if isinstance(scope, str)}
+        wanted = {i for counts in counted.values() for i in counts}
+        wanted |= {i for e in entries.values() for i in e.facet_ids}
+        facets = (
+            {f.pk: f for f in CatalogueFacet.objects.filter(pk__in=wanted).order_by("value")}
+            if wanted
+            else {}
         )
-        if parsed.terms:
-            ordered = engine.rank(ordered, parsed, any_term=relaxed).order_by(
-                "retired_last", "-score", "title"
-            )
-        else:
-            ordered = ordered.annotate(score=Value(0.0)).order_by(
-                "retired_last", "-updated_at", "title"
-            )
-        entries = ordered.prefetch_related(
-            Prefetch("facet_values", queryset=CatalogueFacetValue.objects.order_by("value"))
-        )[offset : offset + per_page]
-        since = recently_updated_since()
+        scores = {entry_id: score for _position, entry_id, score in rows[PAGE]}
         return SearchResults(
             query=query,
             filters=filters,
-            total=total,
+            total=rows[TOTAL],
             page=page,
             per_page=per_page,
-            hits=[self._hit(entry, since) for entry in entries],
-            facets=self._facets(base, filters, since),
+            hits=[self._hit(entries[i], scores[i], cutoff, facets) for i in page_ids],
+            facets=self._facets(counted, rows[RECENT], filters, facets),
             backend=self.name,
             relaxed=relaxed,
         )
 
-    def _matching(self, engine, parsed, any_term):
-        queryset = CatalogueEntry.objects.all()
-        if parsed.isbns:
-            queryset = queryset.filter(isbn__in=parsed.isbns)
+    @staticmethod
+    def _filter(engine, filters, cutoff, skip=None, alias="m"):
+        """WHERE conditions on ``alias`` for every selected facet except ``skip``."""
+        conditions, params = ["1 = 1"], []
+        for key, values in filters.items():
+            if key == skip:
+                continue
+            if key == RECENTLY_UPDATED:
+                conditions.append(f"{alias}.updated_at >= %s")
+                params.append(_datetime(cutoff))
+                continue
+            placeholders = ", ".join(["%s"] * len(values))
+            ids = f"SELECT id FROM {FACET} WHERE facet = %s AND value IN ({placeholders})"
+            conditions.append(engine.any_of(f"{alias}.facet_ids", ids))
+            params += [key, *values]
+        return Sql(" AND ".join(conditions), params)
+
+    def _run(self, cursor, engine, parsed, filters, cutoff, offset, limit, any_term):
+        """The one statement of a request. Returns {TOTAL: n, RECENT: n, PAGE: [(position, id,
+        score)], scope: {facet id: count}} where a scope is the facet key whose own selection
+        it leaves out ("" for the facets without a selection)."""
         if parsed.terms:
-            queryset = engine.match(queryset, parsed, any_term)
-        return queryset
+            matching = engine.matching(parsed, any_term)
+        else:
+            matching = Sql(
+                "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
+                f"0.0 AS score FROM {ENTRY} e"
+            )
+        if parsed.isbns:
+            placeholders = ", ".join(["%s"] * len(parsed.isbns))
+            glue = " AND " if parsed.terms else " WHERE "
+            matching = Sql(
+                f"{matching.text}{glue}e.isbn IN ({placeholders})",
+                [*matching.params, *parsed.isbns],
+            )
+        everything = self._filter(engine, filters, cutoff)
+        page_filter = self._filter(engine, filters, cutoff, alias="p")
+        parts = [
+            Sql(
+                f"SELECT {TOTAL}, 0, count(*), 0.0 FROM m WHERE {everything.text}",
+                everything.params,
+            ),
+        ]
+        recent_scope = self._filter(engine, filters, cutoff, skip=RECENTLY_UPDATED)
+        parts.append(
+            Sql(
+                f"SELECT {RECENT}, 0, count(*), 0.0 FROM m WHERE {recent_scope.text} "
+                "AND m.updated_at >= %s",
+                [*recent_scope.params, _datetime(cutoff)],
+            )
+        )
+        # One count per scope: the facets without a selection share the scope of every
+        # filter; a facet with a selection is counted under the other facets' selections.
+        scopes = [""] + [key for key in filters if key != RECENTLY_UPDATED]
+        element = "k.k" if connection.vendor == "postgresql" else "k.value"
+        for number, scope in enumerate(scopes):
+            where = self._filter(engine, filters, cutoff, skip=scope or None)
+            parts.append(
+                Sql(
+                    f"SELECT {number}, {element}, count(*), 0.0 "
+                    f"FROM m, {engine.unnest('m.facet_ids')} AS k "
+                    f"WHERE {where.text} GROUP BY {element}",
+                    where.params,
+                )
+            )
+        order = (
+            "p.status_rank, p.score DESC, p.title"
+            if parsed.terms
+            else "p.status_rank, p.updated_at DESC, p.title"
+        )
+        parts.append(
+            Sql(
+                f"SELECT {PAGE}, p.id, row_number() OVER (ORDER BY {order}), p.score "
+                f"FROM (SELECT * FROM m AS p WHERE {page_filter.text} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s) AS p",
+                [*page_filter.params, limit, offset],
+            )
+        )
+        sql = f"WITH m AS MATERIALIZED ({matching.text}) " + " UNION ALL ".join(
+            f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts)
+        )
+        cursor.execute(sql, [*matching.params, *(x for p in parts for x in p.params)])
+        rows = {TOTAL: 0, RECENT: 0, PAGE: []}
+        for kind, key, number, score in cursor.fetchall():
+            if kind == TOTAL:
+                rows[TOTAL] = number
+            elif kind == RECENT:
+                rows[RECENT] = number
+            elif kind == PAGE:
+                rows[PAGE].append((number, key, float(score or 0.0)))
+            else:
+                rows.setdefault(scopes[kind], {})[int(key)] = number
+        return rows
 
     @staticmethod
-    def _hit(entry, since):
+    def _hit(entry, score, cutoff, facets):
         labels = {}
-        for value in entry.facet_values.all():
-            labels.setdefault(value.facet, []).append(value.label)
+        for facet in sorted(
+            (facets[i] for i in entry.facet_ids if i in facets), key=lambda f: f.value
+        ):
+            labels.setdefault(facet.facet, []).append(facet.label)
         return Hit(
             textbook_id=entry.textbook_id,
             title=entry.title,
@@ -275,49 +418,29 @@ class DatabaseBackend:
             edition_version=entry.edition_version,
             edition_published_at=entry.edition_published_at,
             updated_at=entry.updated_at,
-            recently_updated=entry.updated_at >= since,
-            score=float(entry.score or 0.0),
+            recently_updated=entry.updated_at >= cutoff,
+            score=score,
             labels=labels,
+            status_note=entry.status_note,
         )
 
     @staticmethod
-    def _facets(base, filters, since):
-        """Counts per facet value, each facet filtered by every other facet's selection.
-
-        Facets whose own selection is empty share one scope (all filters), so a request costs
-        one aggregate query for them plus one per facet the teacher has selected values in.
-        """
-        scopes = {}
-        for key in STORED_FACET_KEYS:
-            scope = tuple(k for k in filters if k != key)
-            scopes.setdefault(scope, []).append(key)
-        counted = {}
-        for scope, keys in scopes.items():
-            scoped = _apply_filters(base, {k: filters[k] for k in scope})
-            rows = (
-                CatalogueFacetValue.objects.filter(facet__in=keys, entry__in=scoped.values("pk"))
-                .values("facet", "value", "label")
-                .annotate(count=Count("pk"))
-            )
-            for row in rows:
-                counted.setdefault(row["facet"], []).append(row)
-        recent_scope = _apply_filters(
-            base, {k: v for k, v in filters.items() if k != RECENTLY_UPDATED}
-        )
-        recent = recent_scope.filter(updated_at__gte=since).count()
-        counted[RECENTLY_UPDATED] = [
-            {"value": TRUE, "label": str(RECENTLY_UPDATED_LABEL), "count": recent}
-        ]
-
+    def _facets(counted, recent, filters, facets):
+        """Options per facet, counted in the scope that leaves out the facet's own selection."""
         results = []
         for facet in FACETS:
             selected = set(filters.get(facet.key, ()))
-            rows = counted.get(facet.key, [])
-            seen = {row["value"] for row in rows}
-            options = [
-                FacetOption(row["value"], row["label"], row["count"], row["value"] in selected)
-                for row in rows
-            ] + [FacetOption(value, value, 0, True) for value in sorted(selected - seen)]
+            if facet.key == RECENTLY_UPDATED:
+                options = [FacetOption(TRUE, str(RECENTLY_UPDATED_LABEL), recent, TRUE in selected)]
+            else:
+                scope = facet.key if facet.key in filters else ""
+                options = [
+                    FacetOption(facets[i].value, facets[i].label, n, facets[i].value in selected)
+                    for i, n in counted.get(scope, {}).items()
+                    if i in facets and facets[i].facet == facet.key
+                ]
+                seen = {o.value for o in options}
+                options += [FacetOption(v, v, 0, True) for v in sorted(selected - seen)]
             options.sort(key=lambda o: (-o.count, o.value))
             results.append(FacetResult(facet.key, str(facet.label), options))
         return results

@@ -37,14 +37,13 @@ from elasticsearch.helpers import bulk
 from cms.search.facets import (
     FACETS,
     RECENTLY_UPDATED,
-    RECENTLY_UPDATED_DAYS,
     RECENTLY_UPDATED_LABEL,
     STORED_FACET_KEYS,
     TRUE,
     clean_filters,
-    recently_updated_since,
+    recently_updated_cutoff,
 )
-from cms.search.models import CatalogueFacetValue, Status
+from cms.search.models import STATUS_RANK, CatalogueFacet, Status
 from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
 from cms.search.segment import parse_query
 
@@ -94,7 +93,7 @@ class CatalogueDoc(Document):
             slug=document.slug,
             url=document.url,
             isbn=document.isbn,
-            status_rank=0 if document.status == Status.IN_USE else 1,
+            status_rank=STATUS_RANK[document.status],
             edition_version=document.edition_version,
             edition_published_at=document.edition_published_at,
             updated_at=document.updated_at,
@@ -144,14 +143,15 @@ def catalogue_query(parsed, any_term=False):
 
 class CatalogueFacetedSearch(FacetedSearch):
     doc_types = [CatalogueDoc]
-    facets = {
-        **{key: TermsFacet(field=key, size=FACET_SIZE) for key in STORED_FACET_KEYS},
-        RECENTLY_UPDATED: RangeFacet(
-            field="updated_at", ranges=[(TRUE, (f"now-{RECENTLY_UPDATED_DAYS}d", None))]
-        ),
-    }
 
     def __init__(self, parsed, filters, *, index=INDEX, using=None, any_term=False):
+        # Per request: "recently updated" starts at a cutoff that moves with the calendar.
+        self.facets = {
+            **{key: TermsFacet(field=key, size=FACET_SIZE) for key in STORED_FACET_KEYS},
+            RECENTLY_UPDATED: RangeFacet(
+                field="updated_at", ranges=[(TRUE, (recently_updated_cutoff().isoformat(), None))]
+            ),
+        }
         self.index = index
         self.using = using
         self.any_term = any_term
@@ -227,7 +227,7 @@ class ElasticsearchBackend:
     def parse(self, response, query, filters, page, per_page, relaxed=False):
         """SearchResults from an executed FacetedSearch response."""
         filters = clean_filters(filters)
-        since = recently_updated_since()
+        since = recently_updated_cutoff()
         return SearchResults(
             query=query,
             filters=filters,
@@ -271,11 +271,9 @@ class ElasticsearchBackend:
         wanted = {(key, value) for key in STORED_FACET_KEYS for value, _n, _s in values[key]}
         labels = {
             (facet, value): label
-            for facet, value, label in CatalogueFacetValue.objects.filter(
+            for facet, value, label in CatalogueFacet.objects.filter(
                 facet__in={k for k, _v in wanted}, value__in={v for _k, v in wanted}
-            )
-            .values_list("facet", "value", "label")
-            .distinct()
+            ).values_list("facet", "value", "label")
         }
         labels.update({(RECENTLY_UPDATED, TRUE): str(RECENTLY_UPDATED_LABEL)})
         results = []
