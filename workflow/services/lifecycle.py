@@ -255,7 +255,9 @@ def _notify(at, names):
     labels = {state: str(label) for state, label in labels.items()}
     line = _("《%(title)s》：%(state)s（年度小修订截止 %(minor)s，三年大修订截止 %(major)s）")
     lines_by_textbook, chief_of = {}, {}
-    for textbook_id, title, state, minor, major, chief_email in rows.iterator(chunk_size=5000):
+    # Plain evaluation, not .iterator(): outside a transaction that is a WITH HOLD cursor,
+    # planned for the first rows (cursor_tuple_fraction) — measured 1.6 s instead of 0.3 s.
+    for textbook_id, title, state, minor, major, chief_email in rows:
         lines_by_textbook[textbook_id] = line % {
             "title": title,
             "state": labels[state],
@@ -264,7 +266,7 @@ def _notify(at, names):
         }
         chief_of[textbook_id] = chief_email
     digest = defaultdict(list)
-    for textbook_id, email in [*chief_of.items(), *authors.iterator(chunk_size=5000)]:
+    for textbook_id, email in [*chief_of.items(), *authors]:
         if email and textbook_id in lines_by_textbook:
             digest[email].append(lines_by_textbook[textbook_id])
     subject = _("教材修订提醒：%(count)s 种教材状态有变化")
