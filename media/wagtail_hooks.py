@@ -1,14 +1,17 @@
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
 
 from media.access import can_manage_textbook
 from media.forms import MediaAssetForm
-from media.models import MediaAsset
+from media.models import MediaAsset, ShortLink
 from media.storage import MediaStorageError
-from textbooks.models import Textbook
+from textbooks.models import Textbook, TextbookPage, UnitPage
 
 
 class StorageErrorAsFormError:
@@ -78,3 +81,35 @@ class MediaAssetViewSet(SnippetViewSet):
 
 
 register_snippet(MediaAssetViewSet)
+
+
+def _qr_button(link, priority):
+    url = reverse("media:qr_image", args=[link.code, "svg"])
+    return Button(_("二维码"), url, icon_name="link", attrs={"target": "_blank"}, priority=priority)
+
+
+@hooks.register("register_page_header_buttons")
+def qr_page_header_buttons(page, user, view_name, next_url=None):
+    """A textbook page offers its printable QR sheet; a leaf its own QR code."""
+    page_class = page.specific_class
+    if page_class is TextbookPage:
+        textbook = page.specific.textbook
+        if can_manage_textbook(user, textbook):
+            url = reverse("media:qr_sheet", args=[textbook.pk])
+            yield Button(
+                _("二维码印制清单"),
+                url,
+                icon_name="doc-full",
+                attrs={"target": "_blank"},
+                priority=90,
+            )
+    elif page_class is UnitPage:
+        book_page = page.get_parent().specific
+        if isinstance(book_page, TextbookPage) and can_manage_textbook(user, book_page.textbook):
+            yield _qr_button(ShortLink.for_page(page), 91)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def qr_asset_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, MediaAsset) and can_manage_textbook(user, snippet.textbook):
+        yield _qr_button(ShortLink.for_asset(snippet), 90)

@@ -76,3 +76,23 @@ def test_qr_sheet_lists_every_leaf_and_the_resources_marked_for_print(
     assert "不印二维码" not in sheet
     assert not ShortLink.objects.filter(asset=hidden).exists()
     assert sheet.count("<svg") == 1 + 3  # the sheet and three codes
+
+
+def test_admin_offers_the_qr_sheet_and_qr_codes(client, users, textbook, make_asset, add_leaf):
+    leaf = add_leaf(textbook, "u1")
+    asset = make_asset(textbook)
+    client.force_login(users["author"])
+    book_edit = client.get(reverse("wagtailadmin_pages:edit", args=[textbook.page.pk]))
+    assert reverse("media:qr_sheet", args=[textbook.pk]) in book_edit.content.decode()
+    leaf_edit = client.get(reverse("wagtailadmin_pages:edit", args=[leaf.pk]))
+    assert f"/r/{ShortLink.for_page(leaf).code}/qr.svg" in leaf_edit.content.decode()
+    listing = client.get(reverse("wagtailsnippets_media_mediaasset:list"))
+    assert f"/r/{ShortLink.for_asset(asset).code}/qr.svg" in listing.content.decode()
+
+    client.force_login(users["other_author"])
+    assert (
+        "qr-sheet"
+        not in client.get(
+            reverse("wagtailadmin_pages:edit", args=[textbook.page.pk])
+        ).content.decode()
+    )
