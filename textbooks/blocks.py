@@ -64,6 +64,11 @@ class ExerciseBlock(blocks.StructBlock):
         label = _("练习")
         template = "textbooks/blocks/exercise.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["kind_label"] = dict(self.child_blocks["kind"].field.choices).get(value["kind"], "")
+        return context
+
 
 class KnowledgePointBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("知识点"))

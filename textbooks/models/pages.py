@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField, StreamField
@@ -116,12 +118,11 @@ class TextbookPage(Page):
     def permissions_for_user(self, user):
         return AuthorScopedPermissionTester(user, self, self.textbook)
 
-    def leaves(self):
-        return UnitPage.objects.child_of(self).live().public()
-
     def get_context(self, request, *args, **kwargs):
+        from workflow.services.reading import textbook_reading
+
         context = super().get_context(request, *args, **kwargs)
-        context["leaves"] = self.leaves()
+        context.update(textbook_reading(self))
         return context
 
 
@@ -167,6 +168,22 @@ class UnitPage(Page):
     def textbook_page(self):
         parent = self.get_parent()
         return parent.specific if parent is not None else None
+
+    def serve(self, request, *args, **kwargs):
+        """Teachers read the revision the current edition pins, never newer live content.
+
+        A textbook published before editions existed shows its live leaves; a leaf the
+        current edition does not contain is not found.
+        """
+        from workflow.services.reading import current_leaf, leaf_reading
+
+        textbook_page = self.textbook_page
+        edition, leaf = current_leaf(textbook_page, self)
+        if leaf is None:
+            raise Http404
+        context = leaf.get_context(request, *args, **kwargs)
+        context.update(leaf_reading(edition, leaf, textbook_page))
+        return TemplateResponse(request, leaf.get_template(request, *args, **kwargs), context)
 
     def permissions_for_user(self, user):
         textbook_page = self.textbook_page

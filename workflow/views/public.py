@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 
 from textbooks.models import Textbook
 from workflow.models import Edition
+from workflow.services.reading import leaf_reading, pinned_leaf
 
 
 def _edition(slug, version):
@@ -37,12 +38,9 @@ def edition_detail(request, slug, version):
 
 def edition_leaf(request, slug, version, leaf_slug):
     edition = _edition(slug, version)
-    for row in edition.leaves.select_related("revision"):
-        leaf = row.revision.as_object()
-        if leaf.slug == leaf_slug:
-            return TemplateResponse(
-                request,
-                "textbooks/unit_page.html",
-                {"page": leaf, "self": leaf, "edition": edition},
-            )
-    raise Http404
+    leaf = pinned_leaf(edition, slug=leaf_slug)
+    if leaf is None:
+        raise Http404
+    context = {"page": leaf, "self": leaf}
+    context.update(leaf_reading(edition, leaf, edition.textbook.page))
+    return TemplateResponse(request, "textbooks/unit_page.html", context)
