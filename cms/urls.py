@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("textbooks.api.urls")),
     path("search/", catalogue_search, name="catalogue_search"),
     path("", include("workflow.public_urls")),
     path("", include("media.urls")),
