@@ -69,7 +69,8 @@ def sha256_hex(data):
 
 
 def render_leaf(leaf, edition=None):
-    context = {"page": leaf, "self": leaf, "edition": edition}
+    # ``archiving`` makes media blocks link this edition's copies (see media_tags.asset_url).
+    context = {"page": leaf, "self": leaf, "edition": edition, "archiving": True}
     return render_to_string("textbooks/unit_page.html", context).encode()
 
 
@@ -185,6 +186,16 @@ def verify_archive(prefix):
         if actual != entry["sha256"]:
             problems.append(_("%(key)s：校验和不符。") % {"key": entry["key"]})
     return problems
+
+
+def archived_asset(textbook, version, asset_id):
+    """The manifest entry of ``asset_id`` in the complete archive of that version, or None."""
+    archive = EditionArchive.objects.filter(
+        textbook=textbook, version=version, completed_at__isnull=False
+    ).first()
+    if archive is None:
+        return None
+    return next((e for e in archive.manifest["assets"] if e["id"] == asset_id), None)
 
 
 def archived_keys():

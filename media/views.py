@@ -10,7 +10,8 @@ from django.views.decorators.cache import never_cache
 
 from media import storage
 from media.access import can_manage_textbook, can_read_draft_asset
-from media.models import EditionArchive, MediaAsset, ShortLink
+from media.archives import archived_asset
+from media.models import MediaAsset, ShortLink
 from media.qr import qr_png, qr_sheet_svg, qr_svg, short_url
 from media.references import is_published
 from textbooks.models import Textbook, TextbookPage
@@ -67,6 +68,10 @@ def short_link(request, code, version=None):
     if version is not None:
         return _archived(link, version)
     if link.asset_id:
+        current = Edition.objects.filter(textbook=link.asset.textbook, is_current=True).first()
+        entry = current and archived_asset(current.textbook, current.version, link.asset_id)
+        if entry:  # the current edition's reviewed copy
+            return serve_key(entry["key"], entry["content_type"], public=True)
         return HttpResponseRedirect(link.asset.get_absolute_url())
     leaf = link.page.specific
     if not leaf.live:
@@ -88,14 +93,9 @@ def _archived(link, version):
         return HttpResponseRedirect(
             reverse("editions:leaf", args=[textbook.slug, version, link.page.slug])
         )
-    archive = EditionArchive.objects.filter(
-        textbook=textbook, version=version, completed_at__isnull=False
-    ).first()
-    if archive is None:
-        raise Http404(_("没有找到该版次的归档。"))
-    entry = next((e for e in archive.manifest["assets"] if e["id"] == link.asset_id), None)
+    entry = archived_asset(textbook, version, link.asset_id)
     if entry is None:
-        raise Http404(_("该版次不包含此资源。"))
+        raise Http404(_("该版次没有此资源的归档。"))
     return serve_key(entry["key"], entry["content_type"], public=True)
 
 

@@ -171,3 +171,45 @@ def test_storage_failing_mid_archive_never_marks_it_complete(
         assert "全部 1 个归档校验通过" in capsys.readouterr().out
     finally:
         restarted.stop()
+
+
+def test_a_replacement_shows_only_once_a_new_edition_publishes_it(
+    client, users, book, django_capture_on_commit_callbacks, capsys
+):
+    textbook, leaf, asset = book
+    publish(book, users, django_capture_on_commit_callbacks)
+    code = ShortLink.for_asset(asset).code
+    client.force_login(users["author"])
+    client.post(
+        reverse("wagtailsnippets_media_mediaasset:edit", args=[asset.pk]),
+        {
+            "title": asset.title,
+            "kind": "video",
+            "textbook": textbook.pk,
+            "file": upload("v2.mp4", mp4_bytes("未审核的新视频")),
+            "transcript": "",
+        },
+    )
+    # Writers preview the new file; readers still get what the current edition reviewed.
+    assert body_of(client.get(reverse("media:asset", args=[asset.pk]))) == mp4_bytes(
+        "未审核的新视频"
+    )
+    client.logout()
+    assert body_of(client.get(f"/r/{code}/")) == mp4_bytes("第一版视频")
+    page = client.get(leaf.url).content.decode()
+    assert f'src="/r/{code}/1.0/"' in page
+
+
+def test_assets_an_edition_pins_are_not_orphans(
+    users, book, make_asset, django_capture_on_commit_callbacks, capsys
+):
+    textbook, leaf, old = book
+    publish(book, users, django_capture_on_commit_callbacks)
+    new = make_asset(textbook, title="新视频", data=mp4_bytes("新"))
+    edited = leaf.get_latest_revision_as_object()
+    edited.body = [media_block(new)]
+    edited.save_revision(user=users["author"])
+    publish(book, users, django_capture_on_commit_callbacks, kind=CaseKind.MINOR)
+    EditionArchive.objects.update(manifest={})  # even without the archives' record
+    call_command("media_orphans", "--grace-hours", "0")
+    assert capsys.readouterr().out == ""

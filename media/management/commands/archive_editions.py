@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from media.archives import archive_edition
+from media.archives import ArchiveExists, source_for_edition, write_archive
 from media.models import EditionArchive
+from media.storage import MediaStorageError
 from workflow.models import Edition
 
 
@@ -18,11 +19,12 @@ class Command(BaseCommand):
         for edition in Edition.objects.select_related("textbook").order_by("published_at"):
             if (edition.textbook_id, edition.version) in done:
                 continue
-            record = archive_edition(edition)
-            if record is None:
+            try:
+                record = write_archive(source_for_edition(edition))
+            except (ArchiveExists, MediaStorageError) as error:
                 failed += 1
-                self.stderr.write(f"{edition}：归档未写入（存储不可用？）")
+                self.stderr.write(f"{edition}：归档未写入：{error}")
             else:
                 self.stdout.write(f"{edition}：已归档，校验和 {record.checksum}")
         if failed:
-            self.stderr.write(f"{failed} 个版次未归档，请稍后重试。")
+            self.stderr.write(f"{failed} 个版次未归档。")
