@@ -69,3 +69,64 @@ class OpinionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("审核结论"), choices=Outcome.choices, widget=forms.RadioSelect
     )
+
+
+class ErratumForm(forms.Form):
+    """A teacher's public report; only the quoted text and the correction are required."""
+
+    quoted_text = forms.CharField(
+        label=_("有误的原文"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("请摘录页面上有误的原文。"),
+            "max_length": _("原文请不超过 %(limit_value)d 字（现为 %(show_value)d 字）。"),
+        },
+    )
+    correction = forms.CharField(
+        label=_("更正建议"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("请写出您建议的更正。"),
+            "max_length": _("更正建议请不超过 %(limit_value)d 字（现为 %(show_value)d 字）。"),
+        },
+    )
+    name = forms.CharField(
+        label=_("您的姓名（选填）"),
+        max_length=50,
+        required=False,
+        error_messages={"max_length": _("姓名请不超过 %(limit_value)d 字。")},
+    )
+    contact = forms.CharField(
+        label=_("联系方式（选填）"),
+        max_length=100,
+        required=False,
+        help_text=_("电话或电子邮箱，仅用于核实勘误，不会公开。"),
+        error_messages={"max_length": _("联系方式请不超过 %(limit_value)d 字。")},
+    )
+
+
+class ErratumTriageForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("处理"),
+        choices=[
+            ("triage", _("受理")),
+            ("accept", _("采纳")),
+            ("decline", _("不予采纳")),
+            ("duplicate", _("标记为重复")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    original = forms.ModelChoiceField(
+        label=_("原报告（标记为重复时选择）"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, erratum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["original"].queryset = erratum.textbook.errata.exclude(pk=erratum.pk).exclude(
+            state="duplicate"
+        )
+        self.fields["original"].label_from_instance = lambda e: f"#{e.pk} {e.quoted_text[:30]}"

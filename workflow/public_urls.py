@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.views import changes, public
+from workflow.views import changes, errata, public
 
 app_name = "editions"
 
@@ -17,5 +17,10 @@ urlpatterns = [
         "textbooks/<slug:slug>/editions/<str:version>/<slug:leaf_slug>/",
         public.edition_leaf,
         name="leaf",
+    ),
+    path(
+        "textbooks/<slug:slug>/editions/<str:version>/<slug:leaf_slug>/errata/",
+        errata.report,
+        name="erratum",
     ),
 ]

@@ -3,7 +3,7 @@ admin-access check to every one)."""
 
 from django.urls import path
 
-from workflow.views import admin, changes
+from workflow.views import admin, changes, errata
 
 app_name = "workflow"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/withdraw/", admin.withdraw, name="withdraw"),
     path("textbooks/<int:textbook_id>/submit/", admin.submit_revision, name="submit"),
     path("assignments/<int:pk>/", admin.review, name="review"),
+    path("errata/", errata.errata_list, name="errata"),
+    path("errata/<int:pk>/", errata.erratum_detail, name="erratum"),
     path(
         "textbooks/<int:textbook_id>/lifecycle/",
         changes.textbook_lifecycle,

@@ -19,6 +19,11 @@ def register_review_menu_item():
     return MenuItem(_("审核与版次"), reverse("workflow:cases"), icon_name="tasks", order=210)
 
 
+@hooks.register("register_admin_menu_item")
+def register_errata_menu_item():
+    return MenuItem(_("勘误处理"), reverse("workflow:errata"), icon_name="warning", order=215)
+
+
 class MyReviewsPanel(Component):
     """Dashboard: the reviewer's open assignments, earliest due date first."""
 

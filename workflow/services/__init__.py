@@ -5,6 +5,7 @@ Each operation checks, then executes, inside one transaction that locks the case
 and changes nothing.
 """
 
+from workflow.services import errata
 from workflow.services.changes import LeafChange, leaf_changes
 from workflow.services.editions import current_edition, next_version, publish
 from workflow.services.errata import open_errata_for
@@ -39,6 +40,7 @@ __all__ = [
     "current_edition",
     "decide",
     "decide_outcome",
+    "errata",
     "is_administrator_for",
     "leaf_changes",
     "next_version",

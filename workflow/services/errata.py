@@ -32,6 +32,10 @@ ACTION_LABELS = {
 }
 
 
+class RateLimited(WorkflowError):
+    """Too many reports from one address this hour."""
+
+
 def address_hash(address):
     """A keyed hash of a client address: enough to rate-limit, useless to identify anyone."""
     key = settings.SECRET_KEY.encode()
@@ -68,7 +72,7 @@ def report(edition, leaf_slug, *, address, quoted_text, correction, name="", con
     is not in that edition or the address has reported too often this hour."""
     ip_hash = address_hash(address)
     if rate_limited(ip_hash):
-        raise WorkflowError(
+        raise RateLimited(
             _("您提交勘误过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
             % {"n": REPORTS_PER_HOUR}
         )

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from textbooks import roles
-from textbooks.models import InstitutionKind, Tier
+from textbooks.models import InstitutionKind, Textbook, Tier
 from workflow.models import TrackKind
 
 
@@ -14,6 +14,16 @@ def is_administrator_for(user, textbook):
     if roles.user_has_role(user, roles.NATIONAL_ADMIN):
         return True
     return textbook.tier != Tier.NATIONAL and roles.user_has_role(user, roles.PROVINCIAL_ADMIN)
+
+
+def administered_or_written(user):
+    """Q on ``textbook__`` for the textbooks ``user`` administers or writes, or None for all."""
+    if is_administrator_for(user, Textbook(tier=Tier.NATIONAL)):
+        return None
+    scope = Q(textbook__editor_in_chief=user) | Q(textbook__authors=user)
+    if is_administrator_for(user, Textbook(tier=Tier.PROVINCIAL)):
+        scope |= ~Q(textbook__tier=Tier.NATIONAL)
+    return scope
 
 
 def recusal_reason(user, textbook, case=None):

@@ -21,17 +21,15 @@ from workflow.models import (
     ReviewCase,
 )
 from workflow.services.review import missing_opinions
-from workflow.services.rules import is_administrator_for
+from workflow.services.rules import administered_or_written, is_administrator_for
 
 
 def visible_cases(user):
     """The cases ``user`` may see: in their administrative scope, written or assigned."""
-    if services.is_administrator_for(user, Textbook(tier="national")):
+    scope = administered_or_written(user)
+    if scope is None:
         return ReviewCase.objects.all()
-    scope = Q(textbook__editor_in_chief=user) | Q(textbook__authors=user)
     scope |= Q(tracks__assignments__reviewer=user)
-    if services.is_administrator_for(user, Textbook(tier="provincial")):
-        scope |= ~Q(textbook__tier="national")
     return ReviewCase.objects.filter(scope).distinct()
 
 
@@ -102,6 +100,7 @@ def submit_revision(request, textbook_id):
             "pending": pending,
             "changes": services.leaf_changes(textbook, remove=[r for r in remove if r.isdigit()]),
             "form": form,
+            "open_errata": services.open_errata_for(textbook),
         },
     )
 
