@@ -12,6 +12,10 @@ from django_fsm.signals import post_transition
 from workflow.models import AuditLogEntry
 
 edition_published = Signal()
+# Sent inside the daily sweep's transaction after its set-based moves (bulk_transition sends
+# no post_transition per row), with ``sender=TextbookLifecycle``. Receivers stay set-based:
+# the sweep's number of queries must not grow with the number of textbooks moved.
+lifecycles_moved = Signal()
 
 
 @receiver(post_transition)

@@ -9,6 +9,7 @@ Elasticsearch as well when configured. Both backends index the same CatalogueDoc
 import logging
 
 from django.conf import settings
+from django.db import transaction
 
 from cms.search.backends.database import DatabaseBackend
 from cms.search.documents import build_document
@@ -67,6 +68,21 @@ def reindex_textbook(textbook_id):
         else:
             backend.index(document)
     return document is not None
+
+
+def lifecycle_changed():
+    """After set-based lifecycle moves (the daily sweep): the database index takes the new
+    statuses in one UPDATE inside the mover's transaction; Elasticsearch, when configured,
+    re-indexes the changed textbooks in a task once that transaction commits."""
+    database = DatabaseBackend()
+    changed = []
+    if elasticsearch_backend() is not None:
+        changed = list(database.stale_statuses().values_list("textbook_id", flat=True))
+    database.sync_status()
+    if changed:
+        from cms.search.tasks import index_textbooks
+
+        transaction.on_commit(lambda: index_textbooks.enqueue(changed))
 
 
 def unindex_textbook(textbook_id):

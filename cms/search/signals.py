@@ -3,17 +3,23 @@
 - Wagtail's page_published / page_unpublished for a TextbookPage or one of its leaves (direct
   publishing, unpublishing, and the revisions an approved review publishes);
 - workflow's edition_published, sent after a new edition commits (it becomes the current edition
-  shown in results, and the superseded one stops being shown).
+  shown in results, and the superseded one stops being shown);
+- a lifecycle transition of one textbook (suspension, retirement, restoration …): its status;
+- workflow's lifecycles_moved, sent by the daily sweep after set-based moves: every entry
+  whose status disagrees with its lifecycle, in one UPDATE (cms.search.service.lifecycle_changed).
 Deleting a TextbookPage removes its textbook's entries.
 """
 
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django_fsm.signals import post_transition
 from wagtail.signals import page_published, page_unpublished
 
+from cms.search import service
 from cms.search.tasks import schedule_index
 from textbooks.models import TextbookPage, UnitPage
-from workflow.signals import edition_published
+from workflow.models import TextbookLifecycle
+from workflow.signals import edition_published, lifecycles_moved
 
 
 def _textbook_id(page):
@@ -43,3 +49,14 @@ def textbook_page_deleted(sender, instance, **kwargs):
 @receiver(edition_published)
 def edition_changed(sender, edition, **kwargs):
     schedule_index(edition.textbook_id)
+
+
+@receiver(post_transition, sender=TextbookLifecycle)
+def lifecycle_transition(sender, instance, **kwargs):
+    if "exception" not in kwargs:
+        schedule_index(instance.textbook_id)
+
+
+@receiver(lifecycles_moved)
+def lifecycles_moved_in_bulk(sender, **kwargs):
+    service.lifecycle_changed()

@@ -13,6 +13,12 @@ def index_textbook(textbook_id):
 
 
 @task()
+def index_textbooks(textbook_ids):
+    """Re-index several textbooks (after a lifecycle sweep moved them)."""
+    return sum(service.reindex_textbook(textbook_id) for textbook_id in textbook_ids)
+
+
+@task()
 def remove_textbook(textbook_id):
     service.unindex_textbook(textbook_id)
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
+from workflow.signals import lifecycles_moved
 
 S = LifecycleState
 
@@ -317,6 +318,8 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
                 )
         if not dry_run and sum(result.moved.values()) >= REFRESH_STATISTICS_AFTER:
             _refresh_statistics()
+        if not dry_run and any(result.moved.values()):
+            lifecycles_moved.send(sender=TextbookLifecycle)  # e.g. the search index status
         if progress:
             progress("propose_retirement")
         candidates = _retirement_candidates(as_of)

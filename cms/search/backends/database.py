@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
+from cms.search.documents import status_of
 from cms.search.facets import (
     FACETS,
     RECENTLY_UPDATED,
@@ -33,9 +36,11 @@ from cms.search.facets import (
     clean_filters,
     recently_updated_cutoff,
 )
-from cms.search.models import STATUS_RANK, CatalogueEntry, CatalogueFacet
+from cms.search.models import STATUS_RANK, CatalogueEntry, CatalogueFacet, Status
 from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
 from cms.search.segment import parse_query
+from workflow.models import TextbookLifecycle
+from workflow.models.lifecycle import LifecycleState
 
 ENTRY = CatalogueEntry._meta.db_table
 FACET = CatalogueFacet._meta.db_table
@@ -48,7 +53,16 @@ FTS5_WEIGHTS = "10.0, 4.0, 1.0"
 HIT_FIELDS = ["textbook_id", "title", "slug", "url", "isbn", "tier", "co_developed", "status",
               "status_note", "edition_version", "edition_published_at", "updated_at", "facet_ids"]  # fmt: skip
 # Row kinds of the one search statement.
-TOTAL, RECENT, PAGE = -1, -2, -3
+TOTAL, RECENT, PAGE, STATUSES = -1, -2, -3, -4
+# The status facet is read from the entry's status_rank column, so that a lifecycle change
+# (the daily sweep suspends thousands at once) is one set-based UPDATE of scalar columns.
+STATUS = "status"
+STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
+
+
+def id_facet_values(document):
+    """The (facet, value, label) triples kept as ids in facet_ids: all but the status."""
+    return [(f, v, label) for f, v, label in document.facet_values() if f != STATUS]
 
 
 class FacetValue(NamedTuple):
@@ -199,6 +213,29 @@ class SqliteFullText:
         return f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value IN ({ids_sql}))"
 
 
+def status_from_lifecycle():
+    """{column: expression} deriving an entry's status columns from its textbook's lifecycle
+    state in SQL, by the mapping the documents use (cms.search.documents.status_of)."""
+    state = TextbookLifecycle.objects.filter(textbook=OuterRef("textbook_id"))
+    derived = {state: status_of(state) for state in LifecycleState.values}
+    columns = {
+        "status": ({s: status for s, (status, _note) in derived.items()}, Status.IN_USE),
+        "status_rank": ({s: STATUS_RANK[status] for s, (status, _n) in derived.items()}, 0),
+        "status_note": ({s: note for s, (_status, note) in derived.items()}, ""),
+    }
+    expressions = {}
+    for column, (values, default) in columns.items():
+        field = CatalogueEntry._meta.get_field(column)
+        case = Case(
+            *(When(state=s, then=Value(v)) for s, v in values.items()),
+            default=Value(default),
+            output_field=field,
+        )
+        value = Subquery(state.annotate(value=case).values("value")[:1], output_field=field)
+        expressions[column] = Coalesce(value, Value(default), output_field=field)
+    return expressions
+
+
 def full_text():
     return PostgresFullText() if connection.vendor == "postgresql" else SqliteFullText()
 
@@ -222,7 +259,7 @@ class DatabaseBackend:
     def _facet_ids(documents):
         """{(facet, value): id} for every facet value of ``documents``, labels brought up to
         date (a renamed major shows its new name everywhere)."""
-        labels = {(f, v): label for d in documents for f, v, label in d.facet_values()}
+        labels = {(f, v): label for d in documents for f, v, label in id_facet_values(d)}
         if not labels:
             return {}
         CatalogueFacet.objects.bulk_create(
@@ -261,7 +298,7 @@ class DatabaseBackend:
                         title_text=d.title_text,
                         subject_text=d.subject_text,
                         body_text=d.body_text,
-                        facet_ids=sorted(ids_of[f, v] for f, v, _label in d.facet_values()),
+                        facet_ids=sorted(ids_of[f, v] for f, v, _label in id_facet_values(d)),
                     )
                     for d in documents
                 ]
@@ -270,6 +307,23 @@ class DatabaseBackend:
                 textbook_id__in=[d.textbook_id for d in documents]
             ).values_list("pk", flat=True)
             full_text().write(list(ids))
+
+    @staticmethod
+    def stale_statuses():
+        """Entries whose status disagrees with their textbook's lifecycle state."""
+        derived = status_from_lifecycle()
+        return CatalogueEntry.objects.exclude(
+            Q(status=derived["status"]) & Q(status_note=derived["status_note"])
+        )
+
+    def sync_status(self):
+        """Bring every entry's status in line with its textbook's lifecycle: one set-based
+        UPDATE of the entries that disagree, whatever their number (the daily sweep moves
+        thousands at once). Returns the number of entries changed."""
+        stale = self.stale_statuses()
+        return CatalogueEntry.objects.filter(pk__in=stale.values("pk")).update(
+            **status_from_lifecycle()
+        )
 
     def remove(self, textbook_id):
         with transaction.atomic():
@@ -326,7 +380,7 @@ class DatabaseBackend:
             page=page,
             per_page=per_page,
             hits=[self._hit(entries[i], scores[i], cutoff, facets) for i in page_ids],
-            facets=self._facets(counted, rows[RECENT], filters, facets),
+            facets=self._facets(counted, rows, filters, facets),
             backend=self.name,
             relaxed=relaxed,
         )
@@ -341,6 +395,10 @@ class DatabaseBackend:
             if key == RECENTLY_UPDATED:
                 conditions.append(f"{alias}.updated_at >= %s")
                 params.append(_datetime(cutoff))
+                continue
+            if key == STATUS:
+                ranks = [STATUS_RANK[v] for v in values if v in STATUS_RANK] or [-1]
+                conditions.append(f"{alias}.status_rank IN ({', '.join(map(str, ranks))})")
                 continue
             placeholders = ", ".join(["%s"] * len(values))
             ids = f"SELECT id FROM {FACET} WHERE facet = %s AND value IN ({placeholders})"
@@ -384,7 +442,7 @@ class DatabaseBackend:
         )
         # One count per scope: the facets without a selection share the scope of every
         # filter; a facet with a selection is counted under the other facets' selections.
-        scopes = [""] + [key for key in filters if key != RECENTLY_UPDATED]
+        scopes = [""] + [key for key in filters if key not in (RECENTLY_UPDATED, STATUS)]
         for number, scope in enumerate(scopes):
             where = self._filter(engine, filters, cutoff, skip=scope or None)
             parts.append(
@@ -393,6 +451,14 @@ class DatabaseBackend:
                     where.params,
                 )
             )
+        status_scope = self._filter(engine, filters, cutoff, skip=STATUS)
+        parts.append(
+            Sql(
+                f"SELECT {STATUSES}, m.status_rank, count(*), 0.0 FROM m "
+                f"WHERE {status_scope.text} GROUP BY m.status_rank",
+                status_scope.params,
+            )
+        )
         title = f"p.title{engine.binary}"
         order = (
             f"p.status_rank, p.score DESC, {title}"
@@ -411,7 +477,7 @@ class DatabaseBackend:
             f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts)
         )
         cursor.execute(sql, [*matching.params, *(x for p in parts for x in p.params)])
-        rows = {TOTAL: 0, RECENT: 0, PAGE: []}
+        rows = {TOTAL: 0, RECENT: 0, PAGE: [], STATUSES: {}}
         for kind, key, number, score in cursor.fetchall():
             if kind == TOTAL:
                 rows[TOTAL] = number
@@ -419,6 +485,8 @@ class DatabaseBackend:
                 rows[RECENT] = number
             elif kind == PAGE:
                 rows[PAGE].append((number, key, float(score or 0.0)))
+            elif kind == STATUSES:
+                rows[STATUSES][STATUS_OF_RANK[key]] = number
             else:
                 rows.setdefault(scopes[kind], {})[int(key)] = number
         return rows
@@ -430,6 +498,7 @@ class DatabaseBackend:
             (facets[i] for i in entry.facet_ids if i in facets), key=lambda f: f.value
         ):
             labels.setdefault(facet.facet, []).append(facet.label)
+        labels[STATUS] = [str(Status(entry.status).label)]
         return Hit(
             textbook_id=entry.textbook_id,
             title=entry.title,
@@ -449,22 +518,26 @@ class DatabaseBackend:
         )
 
     @staticmethod
-    def _facets(counted, recent, filters, facets):
-        """Options per facet, counted in the scope that leaves out the facet's own selection."""
+    def _facets(counted, rows, filters, facets):
+        """Options per facet, counted in the scope that leaves out the facet's own selection.
+        A selected value nothing has stays listed, with 0."""
         results = []
         for facet in FACETS:
             selected = set(filters.get(facet.key, ()))
             if facet.key == RECENTLY_UPDATED:
-                options = [FacetOption(TRUE, str(RECENTLY_UPDATED_LABEL), recent, TRUE in selected)]
+                counts = [(TRUE, str(RECENTLY_UPDATED_LABEL), rows[RECENT])]
+            elif facet.key == STATUS:
+                counts = [(s, str(Status(s).label), n) for s, n in rows[STATUSES].items()]
             else:
                 scope = facet.key if facet.key in filters else ""
-                options = [
-                    FacetOption(facets[i].value, facets[i].label, n, facets[i].value in selected)
+                counts = [
+                    (facets[i].value, facets[i].label, n)
                     for i, n in counted.get(scope, {}).items()
                     if i in facets and facets[i].facet == facet.key
                 ]
-                seen = {o.value for o in options}
-                options += [FacetOption(v, v, 0, True) for v in sorted(selected - seen)]
+            seen = {value for value, _label, _n in counts}
+            counts += [(v, v, 0) for v in sorted(selected - seen)]
+            options = [FacetOption(v, label, n, v in selected) for v, label, n in counts]
             options.sort(key=lambda o: (-o.count, o.value))
             results.append(FacetResult(facet.key, str(facet.label), options))
         return results
