@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from cms.search import service
 from cms.search.backends.database import DatabaseBackend
@@ -128,6 +129,15 @@ def test_a_retired_textbook_comes_after_its_successor(db, demo_catalogue):
     document.status = Status.RETIRED
     DatabaseBackend().index(document)
     assert slugs(service.search(query)) == ["cnc-lathe-secondary", "cnc-programming"]
+
+
+def test_searching_leaves_no_planner_setting_behind_in_the_callers_transaction(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner setting exists on PostgreSQL only")
+    service.search("数控")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
 
 
 # -- only published content -----------------------------------------------------------------

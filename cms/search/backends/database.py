@@ -130,7 +130,8 @@ class PostgresFullText:
         The planner prices a sequential scan by pages and rows and not by the cost of testing
         each 1.3 kB vector, so for broad words (编程 matches 96% of the generated catalogue) it
         scans every row (71 ms) where the bitmap index scan, which never reads a vector, takes
-        5–15 ms (EXPLAIN ANALYZE in benchmarks/README.md). Local to the search transaction.
+        5–15 ms (EXPLAIN ANALYZE in benchmarks/README.md). Local to the search transaction,
+        which is rolled back.
         """
         cursor.execute("SET LOCAL enable_seqscan = off")
 
@@ -361,6 +362,9 @@ class DatabaseBackend:
             if rows[TOTAL] == 0 and len(parsed.terms) > 1:
                 relaxed = True
                 rows = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, True)
+            # Read-only: rolling back ends the planner setting with it, even inside an outer
+            # transaction (a released savepoint would keep a SET LOCAL until that one ends).
+            transaction.set_rollback(True)
         page_ids = [entry_id for _position, entry_id, _score in sorted(rows[PAGE])]
         entries = CatalogueEntry.objects.only(*HIT_FIELDS).in_bulk(page_ids)
         counted = {scope: counts for scope, counts in rows.items() if isinstance(scope, str)}
