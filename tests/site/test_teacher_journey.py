@@ -1,5 +1,5 @@
-"""In a real browser, on a phone: a teacher finds the current edition for a course and sees
-what changed in it."""
+"""In a real browser, on a phone: a teacher finds the current edition for a course, sees what
+changed in it and reports an error in a leaf."""
 
 import io
 import os
@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from workflow.models import Erratum
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -49,7 +51,7 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"teacher-{name}.png"), full_page=True)
 
 
-def test_teacher_finds_the_current_edition_and_sees_what_changed(
+def test_teacher_finds_the_current_edition_sees_what_changed_and_reports_an_erratum(
     transactional_db, live_server, browser, settings
 ):
     settings.ELASTICSEARCH_URL = ""
@@ -97,6 +99,17 @@ def test_teacher_finds_the_current_edition_and_sees_what_changed(
     assert "第 1.0 版 → 第 1.1 版" in page.locator("h1").inner_text()
     assert page.locator("ins").count() > 0
     shot(page, "5-what-changed-phone")
+
+    # Report an error in the leaf just read (name and contact left empty: optional).
+    page.goto(f"{base}/textbooks/cnc-programming/unit-2-g71/")
+    page.fill("#erratum-quoted", "系统自动计算粗加工走刀路线")
+    page.fill("#erratum-correction", "应为“系统自动计算粗加工走刀路线和退刀量”")
+    page.click("#erratum-form button[type=submit]")
+    page.wait_for_url("**/editions/1.1/unit-2-g71/errata/")
+    assert "感谢您的勘误报告" in page.locator("[role=status]").inner_text()
+    shot(page, "6-erratum-phone")
+    erratum = Erratum.objects.get()
+    assert (erratum.edition.version, erratum.quoted_text) == ("1.1", "系统自动计算粗加工走刀路线")
 
     # The same pages at desktop width.
     desktop = browser.new_page(viewport=DESKTOP, locale="zh-CN")
