@@ -102,6 +102,9 @@ class CatalogueFacet(models.Model):
     facet = models.CharField(max_length=30)
     value = models.CharField(max_length=100)
     label = models.CharField(max_length=200)
+    # How many entries have this value, kept by the backend in the same transaction as the
+    # entries: the facet counts of the whole catalogue without unnesting every entry.
+    entry_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         app_label = "cms"

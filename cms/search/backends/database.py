@@ -20,11 +20,12 @@ Facet values are integer ids (CatalogueFacet) in ``facet_ids``: ``integer[]`` un
 PostgreSQL, JSON read with json_each on SQLite.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cms.search.documents import status_of
@@ -147,12 +148,12 @@ class PostgresFullText:
         )
 
     @staticmethod
-    def facet_counts(where):
-        """(facet id, count) over the rows of ``m`` that satisfy ``where``. The set-returning
-        unnest in the select list runs about a third faster than a lateral join."""
+    def facet_counts(source, alias, where):
+        """(k: facet id, n: count) over the rows of ``source`` that satisfy ``where``. The
+        set-returning unnest in the select list runs about a third faster than a lateral join."""
         return (
-            "SELECT u.k, count(*) FROM (SELECT unnest(m.facet_ids) AS k FROM m "
-            f"WHERE {where}) AS u GROUP BY u.k"
+            f"SELECT u.k AS k, count(*) AS n FROM (SELECT unnest({alias}.facet_ids) AS k "
+            f"FROM {source} WHERE {where}) AS u GROUP BY u.k"
         )
 
     @staticmethod
@@ -203,15 +204,25 @@ class SqliteFullText:
         )
 
     @staticmethod
-    def facet_counts(where):
+    def facet_counts(source, alias, where):
         return (
-            f"SELECT k.value, count(*) FROM m, json_each(m.facet_ids) AS k WHERE {where} "
-            "GROUP BY k.value"
+            f"SELECT k.value AS k, count(*) AS n FROM {source}, json_each({alias}.facet_ids) AS k "
+            f"WHERE {where} GROUP BY k.value"
         )
 
     @staticmethod
     def any_of(column, ids_sql):
         return f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value IN ({ids_sql}))"
+
+
+def _count_entries(facet_ids, sign):
+    """Add (sign +1) or take away (-1) one entry per occurrence in ``facet_ids`` from the
+    catalogue-wide counts: one UPDATE per distinct multiplicity, in the writer's transaction."""
+    by_count = {}
+    for facet_id, n in Counter(facet_ids).items():
+        by_count.setdefault(n, []).append(facet_id)
+    for n, ids in by_count.items():
+        CatalogueFacet.objects.filter(pk__in=ids).update(entry_count=F("entry_count") + sign * n)
 
 
 def status_from_lifecycle():
@@ -308,6 +319,9 @@ class DatabaseBackend:
                 textbook_id__in=[d.textbook_id for d in documents]
             ).values_list("pk", flat=True)
             full_text().write(list(ids))
+            _count_entries(
+                [ids_of[f, v] for d in documents for f, v, _label in id_facet_values(d)], +1
+            )
 
     @staticmethod
     def stale_statuses():
@@ -328,12 +342,16 @@ class DatabaseBackend:
 
     def remove(self, textbook_id):
         with transaction.atomic():
-            ids = list(
-                CatalogueEntry.objects.filter(textbook_id=textbook_id).values_list("pk", flat=True)
+            rows = list(
+                CatalogueEntry.objects.filter(textbook_id=textbook_id).values_list(
+                    "pk", "facet_ids"
+                )
             )
-            if ids:
+            if rows:
+                ids = [pk for pk, _facet_ids in rows]
                 full_text().delete(ids)
                 CatalogueEntry.objects.filter(pk__in=ids).delete()
+                _count_entries([i for _pk, facet_ids in rows for i in facet_ids], -1)
 
     def clear(self):
         with transaction.atomic():
@@ -449,11 +467,12 @@ class DatabaseBackend:
         scopes = [""] + [key for key in filters if key not in (RECENTLY_UPDATED, STATUS)]
         for number, scope in enumerate(scopes):
             where = self._filter(engine, filters, cutoff, skip=scope or None)
+            if any(key != scope for key in filters):
+                counts = Sql(engine.facet_counts("m", "m", where.text), where.params)
+            else:
+                counts = self._unfiltered_counts(engine)
             parts.append(
-                Sql(
-                    f"SELECT {number}, c.*, 0.0 FROM ({engine.facet_counts(where.text)}) AS c",
-                    where.params,
-                )
+                Sql(f"SELECT {number}, c.k, c.n, 0.0 FROM ({counts.text}) AS c", counts.params)
             )
         status_scope = self._filter(engine, filters, cutoff, skip=STATUS)
         parts.append(
@@ -477,9 +496,10 @@ class DatabaseBackend:
                 [*page_filter.params, limit, offset],
             )
         )
-        sql = f"WITH m AS MATERIALIZED ({matching.text}) " + " UNION ALL ".join(
-            f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts)
-        )
+        size = f"SELECT (SELECT count(*) FROM m) * 2 > (SELECT count(*) FROM {ENTRY}) AS broad"
+        sql = f"WITH m AS MATERIALIZED ({matching.text}), size AS MATERIALIZED ({size}) " + (
+            " UNION ALL "
+        ).join(f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts))
         cursor.execute(sql, [*matching.params, *(x for p in parts for x in p.params)])
         rows = {TOTAL: 0, RECENT: 0, PAGE: [], STATUSES: {}}
         for kind, key, number, score in cursor.fetchall():
@@ -494,6 +514,26 @@ class DatabaseBackend:
             else:
                 rows.setdefault(scopes[kind], {})[int(key)] = number
         return rows
+
+    @staticmethod
+    def _unfiltered_counts(engine):
+        """(k, n) facet counts over every row of ``m``: when m holds more than half of the
+        catalogue, the catalogue-wide counts (CatalogueFacet.entry_count) minus the counts of
+        the entries m does not hold, so that a broad word (编程: 96% of the catalogue) or the
+        empty query unnests the few arrays left out instead of nearly all of them. Each branch
+        is guarded by the size test (``size``, evaluated once per statement)."""
+        broad = "(SELECT broad FROM size)"
+        direct = engine.facet_counts("m", "m", "1 = 1")
+        missing = engine.facet_counts(
+            f"{ENTRY} AS e", "e", "NOT EXISTS (SELECT 1 FROM m WHERE m.id = e.id)"
+        )
+        return Sql(
+            f"SELECT d.k, d.n FROM ({direct}) AS d WHERE NOT ({broad}) "
+            "UNION ALL "
+            f"SELECT f.id, f.entry_count - COALESCE(x.n, 0) FROM {FACET} AS f "
+            f"LEFT JOIN ({missing}) AS x ON x.k = f.id "
+            f"WHERE ({broad}) AND f.entry_count > COALESCE(x.n, 0)"
+        )
 
     @staticmethod
     def _hit(entry, score, cutoff, facets):
