@@ -124,6 +124,9 @@ class PostgresFullText:
     # Ties are broken by title in code-point order: the database's locale collation made the
     # top-20 sort of 9,648 matches take 40 ms instead of 4.
     binary = ' COLLATE "C"'
+    # The planner's row estimate (kept by ANALYZE and autovacuum): enough to choose how to
+    # count, and free, where count(*) of the table cost 8 ms. Either way counts are exact.
+    catalogue_size = f"(SELECT reltuples FROM pg_class WHERE oid = '{ENTRY}'::regclass)"
 
     def prepare(self, cursor):
         """Use the GIN index whatever share of the catalogue matches.
@@ -191,6 +194,7 @@ class SqliteFullText:
         return (" OR " if any_term else " AND ").join(terms)
 
     binary = ""  # SQLite compares text by code point already
+    catalogue_size = f"(SELECT count(*) FROM {ENTRY})"
 
     def prepare(self, cursor):
         """FTS5 always answers MATCH from its own index."""
@@ -496,7 +500,7 @@ class DatabaseBackend:
                 [*page_filter.params, limit, offset],
             )
         )
-        size = f"SELECT (SELECT count(*) FROM m) * 2 > (SELECT count(*) FROM {ENTRY}) AS broad"
+        size = f"SELECT (SELECT count(*) FROM m) * 2 > {engine.catalogue_size} AS broad"
         sql = f"WITH m AS MATERIALIZED ({matching.text}), size AS MATERIALIZED ({size}) " + (
             " UNION ALL "
         ).join(f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts))
