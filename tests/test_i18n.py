@@ -1,0 +1,342 @@
+"""English is available: the catalogue in locale/en translates every UI string, its compiled
+.mo matches the .po, the public site follows the browser or the language switch, the admin
+follows each user's preferred language, and Chinese stays the default."""
+
+import ast
+import gettext
+import re
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from wagtail.users.models import UserProfile
+
+from tests.search.conftest import demo_catalogue
+from textbooks.models import Textbook, UnitPage
+from workflow.models import ReviewAssignment, ReviewCase, TrackKind
+
+__all__ = ["demo_catalogue"]
+
+PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+RECOMPILE = (
+    "run `.venv/bin/python manage.py compilemessages -l en --ignore=.venv` and commit django.mo"
+)
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) (".*")$')
+_PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sd]")
+
+
+def read_po(path):
+    """The entries of a .po file as dicts: msgid, optional msgctxt and msgid_plural, msgstr as
+    {form index: text}, flags; obsolete (#~) entries are left out, as msgfmt leaves them out."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        entry, key = {"flags": set(), "msgstr": {}}, None
+        for line in block.splitlines():
+            if line.startswith("#~"):
+                entry = None
+                break
+            if line.startswith("#,"):
+                entry["flags"].update(flag.strip() for flag in line[2:].split(","))
+            elif match := _KEYWORD.match(line):
+                name, form, text = match.groups()
+                key = ("msgstr", int(form or 0)) if name.startswith("msgstr") else name
+                append(entry, key, ast.literal_eval(text))
+            elif line.startswith('"'):
+                append(entry, key, ast.literal_eval(line))
+        if entry and "msgid" in entry:
+            entries.append(entry)
+    return entries
+
+
+def append(entry, key, text):
+    if isinstance(key, tuple):
+        entry["msgstr"][key[1]] = entry["msgstr"].get(key[1], "") + text
+    else:
+        entry[key] = entry.get(key, "") + text
+
+
+def compiled_catalogue(entries):
+    """What GNUTranslations reads from the .mo msgfmt makes of these entries (recent msgfmt
+    leaves POT-Creation-Date out of the header, so it is compared without it)."""
+    catalogue = {}
+    for entry in entries:
+        msgid = entry["msgid"]
+        if "msgctxt" in entry:
+            msgid = f"{entry['msgctxt']}\x04{msgid}"
+        if "fuzzy" in entry["flags"] and msgid or not any(entry["msgstr"].values()):
+            continue
+        if "msgid_plural" in entry:
+            catalogue.update({(msgid, n): text for n, text in entry["msgstr"].items()})
+        else:
+            catalogue[msgid] = entry["msgstr"][0]
+    catalogue[""] = without_creation_date(catalogue.get("", ""))
+    return catalogue
+
+
+def without_creation_date(header):
+    return re.sub(r"^POT-Creation-Date:.*\n", "", header, flags=re.M)
+
+
+def test_every_message_is_translated_without_fuzzy_entries_and_keeps_its_placeholders():
+    entries = read_po(PO)
+    assert len(entries) > 500
+    problems = []
+    for entry in entries:
+        msgid = entry["msgid"]
+        if "fuzzy" in entry["flags"]:
+            problems.append(f"fuzzy: {msgid!r}")
+        if not msgid:
+            continue
+        for text in entry["msgstr"].values() or [""]:
+            if not text.strip():
+                problems.append(f"untranslated: {msgid!r}")
+            elif Counter(_PLACEHOLDER.findall(text)) != Counter(_PLACEHOLDER.findall(msgid)):
+                problems.append(f"placeholders differ: {msgid!r} -> {text!r}")
+            elif re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[A-Za-z]", text):
+                problems.append(f"still Chinese: {msgid!r} -> {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    with MO.open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    compiled[""] = without_creation_date(compiled.get("", ""))
+    expected = compiled_catalogue(read_po(PO))
+    stale = sorted(
+        repr(key)
+        for key in expected.keys() | compiled.keys()
+        if expected.get(key) != compiled.get(key)
+    )
+    assert not stale, f"django.mo is out of date with django.po ({RECOMPILE}): {stale[:10]}"
+
+
+def test_po_reader_sees_an_edit_the_mo_does_not_have(tmp_path):
+    """The sync check fails when someone edits a translation and forgets to recompile."""
+    edited = tmp_path / "django.po"
+    edited.write_text(
+        PO.read_text(encoding="utf-8").replace('msgstr "Textbook search"', 'msgstr "Find books"'),
+        encoding="utf-8",
+    )
+    with MO.open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    assert compiled_catalogue(read_po(edited))["教材检索"] == "Find books"
+    assert compiled["教材检索"] == "Textbook search"
+
+
+# Public pages -------------------------------------------------------------------------------
+
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def public_pages(demo_catalogue, db):
+    """{name: (url, English UI strings, Chinese UI strings, Chinese content)} for the home,
+    search, a textbook and one of its leaves (the demo's loose-leaf CNC textbook)."""
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    leaf = UnitPage.objects.child_of(textbook.page).live().first()
+    return {
+        "home": (
+            "/",
+            [
+                "Search textbooks",
+                "By major category",
+                "Recently updated textbooks",
+                "Vocational Textbooks",
+            ],
+            ["检索教材", "按专业大类", "近期修订的教材"],
+            "装备制造大类",  # a major category: content
+        ),
+        "search": (
+            "/search/?q=数控",
+            [
+                "Textbook search",
+                "Apply filters",
+                "Planning tier",
+                "National planned textbook",
+                "Current edition 1.1",
+            ],
+            ["教材检索", "应用筛选", "规划层级"],
+            "数控机床编程与操作（活页式）",
+        ),
+        "textbook": (
+            textbook.page.url,
+            [
+                "Current edition",
+                "Editor-in-chief",
+                "Contents",
+                "Edition history",
+                "Loose-leaf",
+                "School–enterprise co-developed",
+            ],
+            ["现行版次", "版次沿革", "主编"],
+            textbook.title,
+        ),
+        "leaf": (
+            leaf.url,
+            [
+                "Edition 1.1 (published",
+                "Learning objectives",
+                "Report an error",
+                "Submit erratum",
+                "Your name (optional)",
+            ],
+            ["报告错误", "提交勘误", "学习目标"],
+            leaf.title,
+        ),
+    }
+
+
+PAGES = ["home", "search", "textbook", "leaf"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_in_english_with_accept_language_keeps_chinese_content(
+    client, public_pages, name
+):
+    url, english, chinese, content = public_pages[name]
+    html = client.get(url, **ENGLISH).content.decode()
+    assert '<html lang="en">' in html
+    assert [text for text in english if text not in html] == []
+    assert [text for text in chinese if text in html] == []
+    assert content in html
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_is_chinese_by_default(client, public_pages, name):
+    url, english, chinese, content = public_pages[name]
+    html = client.get(url).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert [text for text in chinese if text not in html] == []
+    assert [text for text in english if text in html] == []
+    assert content in html
+
+
+def test_language_switch_sets_english_until_switched_back(client, public_pages):
+    url, english, chinese, _ = public_pages["textbook"]
+    response = client.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert [text for text in english if text not in html] == []  # the choice beats the browser
+    assert '<option value="en" selected>English</option>' in html
+
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": url})
+    html = client.get(url, **ENGLISH).content.decode()
+    assert [text for text in chinese if text not in html] == []
+
+
+# Admin --------------------------------------------------------------------------------------
+
+
+def prefer(username, language):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def admin_screens(demo_catalogue, db):
+    """{name: (url, English strings, Chinese strings)} of the national administrator's screens."""
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    case = ReviewCase.objects.filter(textbook=textbook).latest("pk")
+    return {
+        "dashboard": (
+            "/admin/",
+            [
+                "Revision cycle watch · Nationwide",
+                "Revision due within 60 days",
+                "Revision overdue",
+            ],
+            ["修订周期监测", "逾期未修订", "全国"],
+        ),
+        "review cases": (
+            "/admin/reviews/",
+            ["Reviews and editions", "Submission type", "Minor revision", "Published"],
+            ["审核与版次", "送审类型", "小修订"],
+        ),
+        "review case": (
+            f"/admin/reviews/{case.pk}/",
+            ["Review tracks and reviewers", f"Round {case.round}", "History", "From state"],
+            ["审核类别与专家", "处理记录", "原状态"],
+        ),
+        "errata": (
+            "/admin/reviews/errata/",
+            ["Errata", "To handle", "Declined or duplicate", "No errata."],
+            ["勘误处理", "待处理", "没有勘误。"],
+        ),
+        "lifecycle": (
+            f"/admin/reviews/textbooks/{textbook.pk}/lifecycle/",
+            [
+                "Editions and revision cycle",
+                "Lifecycle status",
+                "Annual minor revision due",
+                "Compare editions",
+                "In use",
+            ],
+            ["版次与修订周期", "生命周期状态", "年度小修订截止"],
+        ),
+        "textbook listing": (
+            "/admin/textbook/",
+            [
+                "Planning tier",
+                "National planned textbook",
+                "Provincial planned textbook",
+                "Editor-in-chief",
+            ],
+            ["规划层级", "国家规划教材", "省级规划教材"],
+        ),
+    }
+
+
+ADMIN_SCREENS = [
+    "dashboard",
+    "review cases",
+    "review case",
+    "errata",
+    "lifecycle",
+    "textbook listing",
+]
+
+
+@pytest.mark.parametrize("name", ADMIN_SCREENS)
+def test_admin_screen_in_english_for_a_user_who_prefers_english(client, admin_screens, name):
+    client.force_login(prefer("national", "en"))
+    url, english, chinese = admin_screens[name]
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [text for text in english if text not in html] == []
+    assert [text for text in chinese if text in html] == []
+
+
+@pytest.mark.parametrize("name", ADMIN_SCREENS)
+def test_admin_screen_in_chinese_by_default(client, admin_screens, name):
+    client.force_login(prefer("national", ""))
+    url, english, chinese = admin_screens[name]
+    html = client.get(url).content.decode()
+    assert [text for text in chinese if text not in html] == []
+    assert [text for text in english if text in html] == []
+
+
+def test_admin_follows_the_browser_when_the_user_has_no_preference(client, admin_screens):
+    client.force_login(prefer("national", ""))
+    url, english, chinese = admin_screens["review cases"]
+    html = client.get(url, **ENGLISH).content.decode()
+    assert [text for text in english if text not in html] == []
+
+
+def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(client, demo_catalogue):
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    assignment = ReviewAssignment.objects.filter(
+        track__case__textbook=textbook, track__kind=TrackKind.SUBJECT
+    ).latest("pk")
+    client.force_login(prefer(assignment.reviewer.username, "en"))
+    html = client.get(f"/admin/reviews/assignments/{assignment.pk}/").content.decode()
+    assert f"Review: {textbook.title} (Subject expert review)" in html
+    assert "You have submitted your review opinion: Pass." in html
+    assert "您已提交审核意见" not in html
