@@ -412,8 +412,9 @@ class DatabaseBackend:
         )
 
     @staticmethod
-    def _filter(engine, filters, cutoff, skip=None, alias="m"):
-        """WHERE conditions on ``alias`` for every selected facet except ``skip``."""
+    def _filter(filters, cutoff, skip=None, alias="m"):
+        """WHERE conditions on ``alias`` for every selected facet except ``skip``; the facets
+        kept as ids are tested once per row in ``m`` (column sel_<facet>, see _selections)."""
         conditions, params = ["1 = 1"], []
         for key, values in filters.items():
             if key == skip:
@@ -426,11 +427,26 @@ class DatabaseBackend:
                 ranks = [STATUS_RANK[v] for v in values if v in STATUS_RANK] or [-1]
                 conditions.append(f"{alias}.status_rank IN ({', '.join(map(str, ranks))})")
                 continue
+            conditions.append(f"{alias}.sel_{key}")
+        return Sql(" AND ".join(conditions), params)
+
+    @staticmethod
+    def _selections(engine, matching, filters):
+        """``matching`` with one boolean column per selected id facet: does the row have one
+        of the selected values. Computed once per row instead of once per scope."""
+        columns, params = ["b.*"], []
+        for key, values in filters.items():
+            if key in (RECENTLY_UPDATED, STATUS):
+                continue
             placeholders = ", ".join(["%s"] * len(values))
             ids = f"SELECT id FROM {FACET} WHERE facet = %s AND value IN ({placeholders})"
-            conditions.append(engine.any_of(f"{alias}.facet_ids", ids))
+            columns.append(f"{engine.any_of('b.facet_ids', ids)} AS sel_{key}")
             params += [key, *values]
-        return Sql(" AND ".join(conditions), params)
+        if len(columns) == 1:
+            return matching
+        return Sql(
+            f"SELECT {', '.join(columns)} FROM ({matching.text}) AS b", [*params, *matching.params]
+        )
 
     def _run(self, cursor, engine, parsed, filters, cutoff, offset, limit, any_term):
         """The one statement of a request. Returns {TOTAL: n, RECENT: n, PAGE: [(position, id,
@@ -450,15 +466,16 @@ class DatabaseBackend:
                 f"{matching.text}{glue}e.isbn IN ({placeholders})",
                 [*matching.params, *parsed.isbns],
             )
-        everything = self._filter(engine, filters, cutoff)
-        page_filter = self._filter(engine, filters, cutoff, alias="p")
+        matching = self._selections(engine, matching, filters)
+        everything = self._filter(filters, cutoff)
+        page_filter = self._filter(filters, cutoff, alias="p")
         parts = [
             Sql(
                 f"SELECT {TOTAL}, 0, count(*), 0.0 FROM m WHERE {everything.text}",
                 everything.params,
             ),
         ]
-        recent_scope = self._filter(engine, filters, cutoff, skip=RECENTLY_UPDATED)
+        recent_scope = self._filter(filters, cutoff, skip=RECENTLY_UPDATED)
         parts.append(
             Sql(
                 f"SELECT {RECENT}, 0, count(*), 0.0 FROM m WHERE {recent_scope.text} "
@@ -470,7 +487,7 @@ class DatabaseBackend:
         # filter; a facet with a selection is counted under the other facets' selections.
         scopes = [""] + [key for key in filters if key not in (RECENTLY_UPDATED, STATUS)]
         for number, scope in enumerate(scopes):
-            where = self._filter(engine, filters, cutoff, skip=scope or None)
+            where = self._filter(filters, cutoff, skip=scope or None)
             if any(key != scope for key in filters):
                 counts = Sql(engine.facet_counts("m", "m", where.text), where.params)
             else:
@@ -478,7 +495,7 @@ class DatabaseBackend:
             parts.append(
                 Sql(f"SELECT {number}, c.k, c.n, 0.0 FROM ({counts.text}) AS c", counts.params)
             )
-        status_scope = self._filter(engine, filters, cutoff, skip=STATUS)
+        status_scope = self._filter(filters, cutoff, skip=STATUS)
         parts.append(
             Sql(
                 f"SELECT {STATUSES}, m.status_rank, count(*), 0.0 FROM m "
