@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from tests.search.conftest import demo_catalogue
@@ -22,6 +23,15 @@ MO = PO.with_suffix(".mo")
 RECOMPILE = (
     "run `.venv/bin/python manage.py compilemessages -l en --ignore=.venv` and commit django.mo"
 )
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """LocaleMiddleware leaves the last request's language active in the thread: reset it so
+    later tests (services called directly) speak the default language again."""
+    yield
+    translation.deactivate()
+
 
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) (".*")$')
 _PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sd]")
