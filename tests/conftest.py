@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: users per role and textbooks created the real way."""
 
 import itertools
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -86,3 +88,47 @@ def make_textbook(course):
         )
 
     return make
+
+
+def pytest_collection_modifyitems(items):
+    """A transactional test (live server, row-lock races) ends by flushing the database, taking
+    with it what the migrations created: the role groups, the home and catalogue pages. With
+    several such tests on one worker, the second would start without them: restore the
+    migrated content at the start of each (serialized rollback)."""
+    for item in items:
+        if {"transactional_db", "live_server"} & set(item.fixturenames):
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
+
+
+CHROMIUM = "/usr/bin/chromium"
+requires_browser = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (run `make browser-deps` as root)",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright (`playwright install` cannot download here)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

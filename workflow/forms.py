@@ -34,7 +34,11 @@ class SubmitForm(forms.Form):
 class AssignForm(forms.Form):
     track_kind = forms.ChoiceField(label=_("审核类别"))
     reviewer = forms.ModelChoiceField(label=_("审核专家"), queryset=None)
-    due_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> takes ISO dates only; the zh-hans input format (2026/12/12) would
+    # leave it empty in the browser and the form would come back without a due date.
+    due_date = forms.DateField(
+        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, tracks, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,46 +1,21 @@
 """End to end in a real browser: a two-leaf revision submitted, passed, published."""
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import requires_browser
 from textbooks import roles
 from workflow import services
 from workflow.models import ReviewCase
 
 from .conftest import SCORES, add_leaf, due, edit_leaf, submitted_case
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Debian's chromium is not installed (run `make browser-deps` as root)",
-    ),
-]
+pytestmark = requires_browser
 
 
 @pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser.new_page()
-        browser.close()
+def browser_page(browser):
+    # The admin is Chinese first: a browser that asks for English would get English.
+    return browser.new_page(locale="zh-CN")
 
 
 def login(page, base, username):
