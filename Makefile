@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # CI and `make test` also run the suite on PostgreSQL (trust auth on this machine).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/textbooks
-PYTEST_ARGS ?=
+# Two workers: the suite waits on the database as much as on the CPU.
+PYTEST_ARGS ?= -n 2 --durations=15
 
 .PHONY: install demo test lint check test-sqlite test-postgres browser-deps clean
 
