@@ -119,10 +119,10 @@ def test_anonymous_visitor_never_sees_a_draft(client, users, textbook):
     client.force_login(users["author"])
     add_leaf(client, textbook, text="已发布的正文")
     leaf = UnitPage.objects.child_of(textbook.page).get(slug="unit-1")
-    # An administrator publishes (the review step stands in front of this in workflow/).
-    leaf.get_latest_revision().publish(user=users["national"])
+    # Stands in for a reviewed edition (workflow/ publishes only through review).
+    leaf.get_latest_revision().publish(user=users["national"], skip_permission_checks=True)
     textbook.page.refresh_from_db()  # fresh tree fields: publishing writes them back
-    textbook.page.get_latest_revision().publish(user=users["national"])
+    textbook.page.get_latest_revision().publish(user=users["national"], skip_permission_checks=True)
     client.post(
         reverse("wagtailadmin_pages:edit", args=(leaf.pk,)),
         leaf_form("数控车床开机前点检", "unit-1", "未审核的草稿"),
@@ -140,3 +140,16 @@ def test_anonymous_visitor_never_sees_a_draft(client, users, textbook):
     assert client.get(f"{textbook.page.url}unit-draft/").status_code == 404
     assert "尚未发布的单元" not in client.get(textbook.page.url).content.decode()
     assert not draft_leaf.live
+
+
+@pytest.mark.parametrize("role", ["author", "province", "national"])
+def test_nobody_publishes_from_the_page_editor_only_reviewed_editions_go_live(
+    client, users, textbook, role
+):
+    client.force_login(users[role])
+    response = add_leaf(client, textbook, **{"action-publish": "action-publish"})
+    assert response.status_code == 302
+    leaf = UnitPage.objects.child_of(textbook.page).get(slug="unit-1")
+    assert not leaf.live
+    assert not leaf.permissions_for_user(users[role]).can_publish()
+    assert not textbook.page.permissions_for_user(users[role]).can_publish()

@@ -55,7 +55,7 @@ MODEL_PERMISSIONS[roles.NATIONAL_ADMIN] = MODEL_PERMISSIONS[roles.PROVINCIAL_ADM
 # Page permissions on the catalogue subtree. Authors are narrowed further to the textbooks
 # they write (textbooks.models.pages.AuthorScopedPermissionTester); nobody but
 # administrators publishes.
-PAGE_PERMISSIONS = {
+PAGE_PERMISSIONS = {  # publish_page is withdrawn again by 0004
     roles.AUTHOR: ["add_page", "change_page"],
     roles.PROVINCIAL_ADMIN: ["add_page", "change_page", "publish_page"],
     roles.NATIONAL_ADMIN: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
