@@ -32,6 +32,19 @@ def make_user(db):
     return make
 
 
+# Everyone who may visit a public page: anonymous (None) and every role in ``users``.
+VISITORS = [
+    None,
+    "author",
+    "other_author",
+    "reviewer",
+    "political",
+    "committee",
+    "province",
+    "national",
+]
+
+
 @pytest.fixture
 def users(make_user):
     """One user per role, plus a second author who writes nothing of the default textbook."""

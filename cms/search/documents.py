@@ -1,13 +1,13 @@
 """What a textbook looks like to the search index: built once, written by either backend."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from cms.search.facets import TRUE
 from cms.search.models import Status
+from cms.search.results import TextbookSummary
 from cms.search.segment import index_text
 from textbooks.models import Level, Textbook, TextbookPage, UnitPage
 from textbooks.models.catalogue import CourseType, Tier
@@ -32,18 +32,7 @@ def status_of(state):
 
 
 @dataclass
-class CatalogueDocument:
-    textbook_id: int
-    title: str
-    slug: str
-    url: str
-    isbn: str
-    tier: str
-    co_developed: bool
-    status: str
-    edition_version: str
-    edition_published_at: datetime | None
-    updated_at: datetime
+class CatalogueDocument(TextbookSummary):
     title_text: str
     subject_text: str
     body_text: str

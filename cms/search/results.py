@@ -5,7 +5,9 @@ from datetime import datetime
 
 
 @dataclass
-class Hit:
+class TextbookSummary:
+    """What the index keeps of a textbook for display; a search hit adds score and labels."""
+
     textbook_id: int
     title: str
     slug: str
@@ -17,6 +19,10 @@ class Hit:
     edition_version: str
     edition_published_at: datetime | None
     updated_at: datetime
+
+
+@dataclass
+class Hit(TextbookSummary):
     recently_updated: bool
     score: float
     # {facet key: [label, ...]} for display: majors, courses, forms …

@@ -2,18 +2,9 @@
 
 import pytest
 
-pytestmark = pytest.mark.usefixtures("database_only")
+from tests.conftest import VISITORS
 
-ROLES = [
-    None,
-    "author",
-    "other_author",
-    "reviewer",
-    "political",
-    "committee",
-    "province",
-    "national",
-]
+pytestmark = pytest.mark.usefixtures("database_only")
 
 
 @pytest.fixture
@@ -27,7 +18,7 @@ def catalogue(make_textbook, users, django_capture_on_commit_callbacks):
     return published, draft
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", VISITORS)
 def test_every_visitor_finds_published_textbooks_and_no_drafts(client, users, catalogue, role):
     published, draft = catalogue
     if role:

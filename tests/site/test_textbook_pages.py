@@ -4,23 +4,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import VISITORS
 from workflow.models import CaseKind, LifecycleState, TextbookLifecycle
 
 from .conftest import add_leaf, edit_leaf
 
-ROLES = [
-    None,
-    "author",
-    "other_author",
-    "reviewer",
-    "political",
-    "committee",
-    "province",
-    "national",
-]
 
-
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", VISITORS)
 def test_every_visitor_reads_every_public_page(client, users, cnc, role):
     if role:
         client.force_login(users[role])
