@@ -39,3 +39,13 @@ def test_facet_selection_and_bad_input_keep_the_page_working(client, catalogue):
     assert "共 1 种教材" in html
     response = client.get("/search/", {"q": "量子", "tier": "school"})
     assert "没有找到符合条件的教材。" in response.content.decode()
+
+
+def test_the_catalogue_index_lists_published_textbooks_a_page_at_a_time(client, catalogue):
+    published, draft = catalogue
+    response = client.get("/textbooks/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "共 1 种教材" in html
+    assert published.title in html and draft.title not in html
+    assert client.get("/textbooks/", {"page": "x"}).status_code == 200  # bad page: first page

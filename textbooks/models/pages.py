@@ -79,10 +79,13 @@ class CatalogueIndexPage(Page):
         verbose_name = _("教材目录")
 
     def get_context(self, request, *args, **kwargs):
+        # The catalogue is the search index browsed without words: published editions only,
+        # with their edition numbers and badges, a page at a time (tens of thousands of books).
+        from cms.search import service
+
         context = super().get_context(request, *args, **kwargs)
-        context["textbook_pages"] = (
-            TextbookPage.objects.child_of(self).live().public().select_related("textbook")
-        )
+        page = request.GET.get("page", "1")
+        context["results"] = service.search("", page=int(page) if page.isdigit() else 1)
         return context
 
 
