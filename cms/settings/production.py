@@ -28,3 +28,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# One cache shared by every worker process: the erratum rate limit counts reports per address
+# across all of them. Create its table once per database: `manage.py createcachetable`.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
