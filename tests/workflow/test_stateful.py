@@ -2,6 +2,7 @@
 
 import itertools
 
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -21,6 +22,7 @@ def test_random_review_sequences_keep_the_invariants(users, make_user, make_text
 
     users["reviewer2"] = make_user("reviewer2", roles.REVIEWER)
     serial = itertools.count()
+    published_counts = []
 
     class ReviewMachine(RuleBasedStateMachine):
         def __init__(self):
@@ -31,6 +33,14 @@ def test_random_review_sequences_keep_the_invariants(users, make_user, make_text
                 add_leaf(self.textbook, f"m{n}-a", "一", users["author"]),
                 add_leaf(self.textbook, f"m{n}-b", "二", users["author"]),
             ]
+
+        def submit_new_case(self, actor, kind):
+            """As the submit screen does: open and submit in one transaction, so a refused
+            submission leaves no stray draft case behind."""
+            with transaction.atomic():
+                new = services.open_case(self.textbook, user=users[actor], kind=kind)
+                extra = documents() | {"change_categories": ["new_method"]}
+                services.submit(new, user=users[actor], change_summary="说明", **extra)
 
         def case(self):
             return self.textbook.review_cases.order_by("-pk").first()
@@ -50,12 +60,7 @@ def test_random_review_sequences_keep_the_invariants(users, make_user, make_text
 
         @rule(actor=st.sampled_from(ACTORS), kind=st.sampled_from(["initial", "minor", "major"]))
         def open_and_submit(self, actor, kind):
-            def run(case):
-                new = services.open_case(self.textbook, user=users[actor], kind=kind)
-                extra = documents() | {"change_categories": ["new_method"]}
-                services.submit(new, user=users[actor], change_summary="说明", **extra)
-
-            self.attempt(run, needs_case=False)
+            self.attempt(lambda _case: self.submit_new_case(actor, kind), needs_case=False)
 
         @rule(actor=st.sampled_from(ACTORS), reviewer=st.sampled_from(ACTORS))
         def assign(self, actor, reviewer):
@@ -103,9 +108,65 @@ def test_random_review_sequences_keep_the_invariants(users, make_user, make_text
                 )
             )
 
+        @rule(steps=st.integers(min_value=1, max_value=5))
+        def advance(self, steps):
+            """The next steps of the ordinary path, by the right people, so that random runs
+            reach decisions and publication often rather than by chance."""
+            for _ in range(steps):
+                self.next_step()
+
+        def next_step(self):
+            case = self.case()
+            national, reviewer = users["national"], users["reviewer"]
+            if case is None or case.state in (
+                CaseState.PUBLISHED,
+                CaseState.REJECTED,
+                CaseState.WITHDRAWN,
+            ):
+                kind = (
+                    "minor"
+                    if Edition.objects.filter(textbook=self.textbook).exists()
+                    else "initial"
+                )
+                edit_leaf(self.leaves[0], f"修订 {next(serial)}", users["author"])
+                self.attempt(lambda _case: self.submit_new_case("author", kind), needs_case=False)
+            elif case.state == CaseState.SUBMITTED:
+                self.attempt(
+                    lambda c: services.assign_reviewer(
+                        c, user=national, reviewer=reviewer, track_kind="subject", due_date=due()
+                    )
+                )
+            elif case.state == CaseState.IN_REVIEW:
+                pending = ReviewAssignment.objects.filter(
+                    track__case=case, opinion__isnull=True
+                ).first()
+                if pending is not None:
+                    self.attempt(
+                        lambda c: services.record_opinion(
+                            pending,
+                            user=pending.reviewer,
+                            scores=SCORES,
+                            comment="同意",
+                            outcome="pass",
+                        )
+                    )
+                else:
+                    self.attempt(lambda c: services.decide(c, user=national))
+            elif case.state == CaseState.APPROVED:
+                self.attempt(lambda c: services.publish(c, user=national))
+            elif case.state == CaseState.RESUBMIT_REQUESTED:
+                self.attempt(
+                    lambda c: services.resubmit(
+                        c, user=users["author"], change_summary="再次送审", **documents()
+                    )
+                )
+
         @rule(leaf=st.sampled_from([0, 1]), text=st.text(min_size=1, max_size=5))
         def author_edits(self, leaf, text):
             edit_leaf(self.leaves[leaf], text, users["author"])
+
+        def teardown(self):
+            published_counts.append(Edition.objects.filter(textbook=self.textbook).count())
 
         @invariant()
         def audit_log_replays_every_case(self):
@@ -157,3 +218,5 @@ def test_random_review_sequences_keep_the_invariants(users, make_user, make_text
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )
+    # The runs must have exercised publishing, not only refusals.
+    assert max(published_counts) >= 1, published_counts
