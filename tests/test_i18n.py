@@ -166,6 +166,8 @@ def public_pages(demo_catalogue, db):
                 "Planning tier",
                 "National planned textbook",
                 "Current edition 1.1",
+                "Professional course",  # a facet option, labelled in the index in Chinese
+                "Workbook-style",
             ],
             ["教材检索", "应用筛选", "规划层级"],
             "数控机床编程与操作（活页式）",
