@@ -14,7 +14,7 @@ pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op there)",
+        reason="needs PostgreSQL (SQLite has no row locks); runs in make test's PostgreSQL pass",
     ),
 ]
 

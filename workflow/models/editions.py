@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from workflow.models.leaves import LeafAtRevision
+
 
 class EditionQuerySet(models.QuerySet):
     def current(self):
@@ -88,20 +90,10 @@ class Edition(models.Model):
         return f"{self.major}.{self.minor}"
 
 
-class EditionLeaf(models.Model):
+class EditionLeaf(LeafAtRevision):
     """One row of an edition's manifest: this leaf, at this revision, in this position."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="leaves")
-    page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("活页"), on_delete=models.PROTECT, related_name="+"
-    )
-    revision = models.ForeignKey(
-        "wagtailcore.Revision",
-        verbose_name=_("修订版本"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    position = models.PositiveIntegerField(_("位置"))
 
     class Meta:
         ordering = ["position"]

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from workflow.models.leaves import LeafAtRevision
+
 
 class CaseKind(models.TextChoices):
     INITIAL = "initial", _("首次审核")
@@ -146,21 +148,11 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class PinnedRevision(models.Model):
+class PinnedRevision(LeafAtRevision):
     """One leaf of a case's change set, pinned to the exact revision under review."""
 
     case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="pinned_revisions")
-    page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("活页"), on_delete=models.PROTECT, related_name="+"
-    )
-    revision = models.ForeignKey(
-        "wagtailcore.Revision",
-        verbose_name=_("修订版本"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     change_type = models.CharField(_("变更类型"), max_length=20, choices=ChangeType.choices)
-    position = models.PositiveIntegerField(_("位置"))
 
     class Meta:
         ordering = ["position"]

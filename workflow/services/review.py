@@ -151,6 +151,19 @@ def _pin_change_set(case, user, remove):
     )
 
 
+def _take_change_set(
+    case, user, transition, summary, categories, usage_report, change_table, remove
+):
+    """What submitting and resubmitting share: lock, check who and whether, take the
+    documents, pin the leaves that differ from the current edition."""
+    case = lock(case)
+    _require_writer(case, user)
+    check_transition(case, transition)
+    _take_documents(case, summary, categories, usage_report, change_table)
+    _pin_change_set(case, user, remove)
+    return case
+
+
 def submit(
     case,
     *,
@@ -163,11 +176,16 @@ def submit(
 ):
     """Submit a draft: check the documents, pin the change set, derive the review tracks."""
     with transaction.atomic():
-        case = lock(case)
-        _require_writer(case, user)
-        check_transition(case, "submit")
-        _take_documents(case, change_summary, change_categories, usage_report, change_table)
-        _pin_change_set(case, user, remove)
+        case = _take_change_set(
+            case,
+            user,
+            "submit",
+            change_summary,
+            change_categories,
+            usage_report,
+            change_table,
+            remove,
+        )
         for kind, required in tracks_for(case.textbook).items():
             ReviewTrack.objects.create(case=case, kind=kind, required_reviewers=required)
         case.submitted_at = timezone.now()
@@ -188,11 +206,16 @@ def resubmit(
 ):
     """After "resubmit requested": pin the new change set and start a new round."""
     with transaction.atomic():
-        case = lock(case)
-        _require_writer(case, user)
-        check_transition(case, "resubmit")
-        _take_documents(case, change_summary, change_categories, usage_report, change_table)
-        _pin_change_set(case, user, remove)
+        case = _take_change_set(
+            case,
+            user,
+            "resubmit",
+            change_summary,
+            change_categories,
+            usage_report,
+            change_table,
+            remove,
+        )
         case.round += 1
         case.submitted_at = timezone.now()
         case.decided_at = None
