@@ -77,3 +77,23 @@ def passed_case(textbook, author, reviewer, admin, kind=CaseKind.INITIAL, **extr
 def published_edition(textbook, author, reviewer, admin, kind=CaseKind.INITIAL, **extra):
     case = passed_case(textbook, author, reviewer, admin, kind, **extra)
     return services.publish(case, user=admin)
+
+
+@pytest.fixture
+def published(world):
+    """``world`` with its first edition (1.0) published."""
+    u = world["users"]
+    world["edition"] = published_edition(
+        world["textbook"], u["author"], u["reviewer"], u["national"]
+    )
+    return world
+
+
+@pytest.fixture
+def empty_cache():
+    """The erratum rate limit counts in the cache: start and end each test without counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,7 +1,6 @@
 """Errata: reports, the rate limit, triage transitions with their audit log, the revision queue."""
 
 import pytest
-from django.core.cache import cache
 
 from workflow import services
 from workflow.models import AuditLogEntry, CaseKind, Erratum, ErratumState, ReviewCase
@@ -9,21 +8,7 @@ from workflow.services import errata
 
 from .conftest import SCORES, add_leaf, due, edit_leaf, published_edition, submitted_case
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(world):
-    u = world["users"]
-    world["edition"] = published_edition(
-        world["textbook"], u["author"], u["reviewer"], u["national"]
-    )
-    return world
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def report(edition, slug="unit-1", address="203.0.113.7", **extra):

@@ -1,7 +1,6 @@
 """Errata screens: the public report form, the submit screen's queue, triage by role."""
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -17,19 +16,12 @@ ROLES += ["province", "national"]
 TRIAGERS = {"author", "province", "national"}  # a school-tier textbook
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture
-def published(world):
-    u = world["users"]
-    world["edition"] = published_edition(
-        world["textbook"], u["author"], u["reviewer"], u["national"]
-    )
+def published(published):
+    world = published
     world["url"] = reverse("editions:erratum", args=[world["textbook"].slug, "1.0", "unit-1"])
     return world
 
