@@ -4,6 +4,7 @@ shows its current edition and badges, and empty or relaxed results are explained
 import re
 
 import pytest
+from django.utils.timezone import localdate
 
 from textbooks.models import Course
 
@@ -87,7 +88,8 @@ def test_a_result_shows_its_current_edition_and_badges(client, catalogue):
     hit = html[html.index('<article class="card hit">') :]
     hit = hit[: hit.index("</article>")]
     edition = catalogue["cnc"].editions.get()
-    assert f"现行第 1.0 版（{edition.published_at:%Y-%m-%d} 发布）" in hit
+    # The date teachers read is the local (Asia/Shanghai) one, a day after UTC's after 16:00.
+    assert f"现行第 1.0 版（{localdate(edition.published_at):%Y-%m-%d} 发布）" in hit
     assert "国家规划教材" in hit and "校企双元" in hit and "近期修订" in hit
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import localdate
 
 from tests.conftest import VISITORS
 from workflow.models import CaseKind, LifecycleState, TextbookLifecycle
@@ -38,7 +39,7 @@ def test_textbook_page_lists_the_current_edition_and_its_history(client, cnc):
     history = html[html.index("版次沿革") :]
     assert history.index("第 1.1 版") < history.index("第 1.0 版")
     first, second = cnc["editions"]
-    assert second.published_at.strftime("%Y-%m-%d") in history
+    assert localdate(second.published_at).isoformat() in history  # the local day, as shown
     assert "修订说明" in history and "修订类别：新工艺" in history
     assert 'href="/textbooks/cnc-milling/editions/1.0/"' in history
     assert 'href="/textbooks/cnc-milling/editions/1.1/"' in history
