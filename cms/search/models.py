@@ -20,6 +20,10 @@ class Status(models.TextChoices):
 
 
 STATUS_RANK = {Status.IN_USE: 0, Status.SUSPENDED: 1, Status.RETIRED: 2}
+# Relevance is multiplied by the planning tier, so that for equally good matches the national
+# planned textbook comes before the provincial and the school-based ones (teachers are meant
+# to choose planned textbooks first); a much better match still wins. Both backends use it.
+TIER_BOOST = {"national": 1.2, "provincial": 1.1, "school": 1.0}
 
 
 class IdListField(models.Field):

@@ -7,10 +7,11 @@ from django.db import connection
 from cms.search import service
 from cms.search.backends.database import DatabaseBackend
 from cms.search.documents import build_document
-from cms.search.models import CatalogueEntry, CatalogueFacet, Status
+from cms.search.models import TIER_BOOST, CatalogueEntry, CatalogueFacet, Status
 from tests.search.conftest import slugs
 from tests.search.scenarios import QUALITY
 from textbooks.models import UnitPage
+from textbooks.models.catalogue import Tier
 
 # django_db also orders these tests with the other database tests, before the transactional
 # ones (live server, races), whose flush would remove the role groups the demo needs.
@@ -203,3 +204,27 @@ def test_rebuild_command_prints_plain_progress_lines_off_a_terminal(db, capsys):
     assert "Indexed 13 published textbooks." in out
     assert CatalogueEntry.objects.count() == 13
     assert slugs(service.search("G71")) == ["cnc-programming"]
+
+
+def test_for_equally_good_matches_the_national_planned_textbook_comes_first(db):
+    """A teacher searching 数控 sees the national planned CNC textbook before the provincial
+    and the school-based ones that match as well (each has 数控 in its title and majors)."""
+    results = service.search("数控")
+    tiers = {hit.slug: hit.tier for hit in results.hits}
+    assert tiers == {
+        "cnc-programming": "national",
+        "cnc-process": "provincial",
+        "cnc-lathe-secondary": "school",
+    }
+    assert slugs(results) == ["cnc-programming", "cnc-process", "cnc-lathe-secondary"]
+
+
+def test_the_tier_boost_does_not_bury_a_much_better_match(db):
+    """The boost orders equally good matches; a school-based textbook whose title is the
+    teacher's query still comes before national ones that only mention a word of it."""
+    assert slugs(service.search("数控车床加工技术"))[0] == "cnc-lathe-secondary"
+
+
+def test_every_tier_has_a_boost():
+    assert set(TIER_BOOST) == set(Tier.values)
+    assert TIER_BOOST[Tier.NATIONAL] > TIER_BOOST[Tier.PROVINCIAL] > TIER_BOOST[Tier.SCHOOL]

@@ -18,7 +18,7 @@ from cms.search.backends.elasticsearch import (
     ElasticsearchBackend,
 )
 from cms.search.facets import recently_updated_cutoff
-from cms.search.models import CatalogueFacet
+from cms.search.models import TIER_BOOST, CatalogueFacet
 from tests.search.conftest import slugs
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -43,6 +43,21 @@ def word(text):
             "fields": WORD_FIELDS,
             "type": "best_fields",
             "operator": "and",
+        }
+    }
+
+
+def boosted(query):
+    """``query`` with its relevance multiplied by the planning tier, as the database does."""
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [
+                {"filter": {"term": {"tier": tier}}, "weight": boost}
+                for tier, boost in TIER_BOOST.items()
+            ],
+            "score_mode": "first",
+            "boost_mode": "multiply",
         }
     }
 
@@ -89,36 +104,40 @@ def test_mapping_holds_current_edition_fields_and_keyword_facets():
 
 def test_every_word_must_match_itself_or_all_its_sub_words(backend):
     body = backend.faceted_search("数控机床编程")._s.to_dict()
-    assert body["query"] == {
-        "bool": {
-            "must": [
-                {
-                    "bool": {
-                        "should": [
-                            word("数控机床"),
-                            {"bool": {"must": [word("数控"), word("机床")]}},
-                        ],
-                        "minimum_should_match": 1,
-                    }
-                },
-                word("编程"),
-            ]
+    assert body["query"] == boosted(
+        {
+            "bool": {
+                "must": [
+                    {
+                        "bool": {
+                            "should": [
+                                word("数控机床"),
+                                {"bool": {"must": [word("数控"), word("机床")]}},
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                    word("编程"),
+                ]
+            }
         }
-    }
+    )
     assert body["sort"] == [{"status_rank": "asc"}, {"_score": "desc"}, {"title.raw": "asc"}]
     assert body["track_total_hits"] is True
 
 
 def test_relaxed_query_needs_any_word(backend):
     query = backend.faceted_search("数控 护理", any_term=True)._s.to_dict()["query"]
-    assert query == {"bool": {"should": [word("数控"), word("护理")], "minimum_should_match": 1}}
+    assert query == boosted(
+        {"bool": {"should": [word("数控"), word("护理")], "minimum_should_match": 1}}
+    )
 
 
 def test_isbns_filter_exactly_and_english_words_are_lower_cased(backend):
     query = backend.faceted_search("978-7-111-72345-5 BMS")._s.to_dict()["query"]
-    assert query == {
-        "bool": {"must": [word("bms")], "filter": [{"terms": {"isbn": ["9787111723455"]}}]}
-    }
+    assert query == boosted(
+        {"bool": {"must": [word("bms")], "filter": [{"terms": {"isbn": ["9787111723455"]}}]}}
+    )
 
 
 def test_an_empty_query_lists_in_use_then_recently_updated_first(backend):

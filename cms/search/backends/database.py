@@ -37,7 +37,7 @@ from cms.search.facets import (
     clean_filters,
     recently_updated_cutoff,
 )
-from cms.search.models import STATUS_RANK, CatalogueEntry, CatalogueFacet, Status
+from cms.search.models import STATUS_RANK, TIER_BOOST, CatalogueEntry, CatalogueFacet, Status
 from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
 from cms.search.segment import parse_query
 from workflow.models import TextbookLifecycle
@@ -46,8 +46,11 @@ from workflow.models.lifecycle import LifecycleState
 ENTRY = CatalogueEntry._meta.db_table
 FACET = CatalogueFacet._meta.db_table
 FTS_TABLE = "cms_catalogue_fts"
-# ts_rank weights for {D, C, B, A}: a title word counts twice a major or course word.
-PG_WEIGHTS = [0.1, 0.2, 0.5, 1.0]
+# ts_rank weights for {D, C, B, A}: a title word counts five times a major or course word.
+# ts_rank saturates near 1, so at a lower ratio a textbook whose title is the query (数控车床
+# 加工技术) scored within a few percent of one with a word of it in its title and the others
+# in its majors, and the tier boost put the latter first.
+PG_WEIGHTS = [0.05, 0.1, 0.2, 1.0]
 # bm25 column weights for (title_text, subject_text, body_text).
 FTS5_WEIGHTS = "10.0, 4.0, 1.0"
 # What a hit shows; the segmented texts and vectors stay in the database.
@@ -79,6 +82,12 @@ class Sql:
 
     text: str
     params: list = field(default_factory=list)
+
+
+def tier_boost(alias):
+    """SQL multiplying a relevance score by the entry's planning tier (TIER_BOOST)."""
+    whens = " ".join(f"WHEN %s THEN {float(boost)}" for boost in TIER_BOOST.values())
+    return Sql(f"CASE {alias}.tier {whens} ELSE 1.0 END", list(TIER_BOOST))
 
 
 class PostgresFullText:
@@ -143,11 +152,12 @@ class PostgresFullText:
         """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank, title,
         score); words matched through the GIN index, ranked on the small rank_vector."""
         q = self._tsquery(parsed, any_term)
+        boost = tier_boost("e")
         return Sql(
             "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
-            f"ts_rank(%s::real[], e.rank_vector, {q.text}) AS score "
+            f"ts_rank(%s::real[], e.rank_vector, {q.text}) * {boost.text} AS score "
             f"FROM {ENTRY} e WHERE e.search_vector @@ {q.text}",
-            [PG_WEIGHTS, *q.params, *q.params],
+            [PG_WEIGHTS, *q.params, *boost.params, *q.params],
         )
 
     @staticmethod
@@ -210,11 +220,13 @@ class SqliteFullText:
         """FTS5 always answers MATCH from its own index."""
 
     def matching(self, parsed, any_term):
+        boost = tier_boost("e")
         return Sql(
-            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, f.score "
+            f"SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
+            f"f.score * {boost.text} AS score "
             f"FROM {ENTRY} e JOIN (SELECT rowid AS rid, -bm25({FTS_TABLE}, {FTS5_WEIGHTS}) "
             f"AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) f ON f.rid = e.id",
-            [self._expression(parsed, any_term)],
+            [*boost.params, self._expression(parsed, any_term)],
         )
 
     @staticmethod

@@ -20,6 +20,7 @@ from django.utils import timezone
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.dsl import (
+    SF,
     Date,
     Document,
     FacetedSearch,
@@ -43,7 +44,7 @@ from cms.search.facets import (
     clean_filters,
     recently_updated_cutoff,
 )
-from cms.search.models import STATUS_RANK, CatalogueFacet, Status
+from cms.search.models import STATUS_RANK, TIER_BOOST, CatalogueFacet, Status
 from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
 from cms.search.segment import parse_query
 
@@ -137,8 +138,25 @@ def catalogue_query(parsed, any_term=False):
     if not clauses:
         return Q("bool", filter=filters)
     if any_term:
-        return Q("bool", should=clauses, minimum_should_match=1, filter=filters)
-    return Q("bool", must=clauses, filter=filters)
+        matched = Q("bool", should=clauses, minimum_should_match=1, filter=filters)
+    else:
+        matched = Q("bool", must=clauses, filter=filters)
+    return tier_boosted(matched)
+
+
+def tier_boosted(query):
+    """The relevance of ``query`` multiplied by the planning tier (TIER_BOOST), as the
+    database backend does."""
+    return Q(
+        "function_score",
+        query=query,
+        functions=[
+            SF({"filter": Q("term", tier=tier), "weight": boost})
+            for tier, boost in TIER_BOOST.items()
+        ],
+        score_mode="first",
+        boost_mode="multiply",
+    )
 
 
 class CatalogueFacetedSearch(FacetedSearch):
