@@ -195,6 +195,7 @@ def test_documents_carry_facet_values_and_status_rank():
         tier="provincial",
         co_developed=True,
         status="retired",
+        status_note="",
         edition_version="2.1",
         edition_published_at=datetime(2026, 3, 1, tzinfo=UTC),
         updated_at=datetime(2026, 3, 1, tzinfo=UTC),
@@ -210,6 +211,19 @@ def test_documents_carry_facet_values_and_status_rank():
     assert source["tier"] == ["provincial"] and source["co_developed"] == ["true"]
     assert source["labels"] == {"tier": ["省级规划教材"], "co_developed": ["校企"]}
     assert source["edition_version"] == "2.1"
+    assert source["status_note"] == ""
+
+
+def test_an_in_use_textbook_due_for_revision_tells_teachers_so_from_elasticsearch_too(backend, db):
+    """The result list says 待修订 beside an in-use textbook whose revision is due, whichever
+    backend answered: the note is stored in the document and parsed back."""
+    hit = recorded(backend, "es_search_cnc_national.json", "数控", {"tier": ["national"]}).hits[0]
+    assert (hit.status, hit.status_note) == ("in_use", "待修订")
+
+
+def test_the_status_note_is_stored_but_not_searchable():
+    properties = CatalogueDoc._doc_type.mapping.to_dict()["properties"]
+    assert properties["status_note"] == {"type": "keyword", "index": False}
 
 
 # -- response parsing -------------------------------------------------------------------------

@@ -57,6 +57,11 @@ def test_same_hits_and_facet_counts_as_the_database(elastic, db, query, filters)
     assert actual.total == expected.total
     assert set(slugs(actual)) == set(slugs(expected))
 
+    def statuses(results):
+        return {hit.slug: (hit.status, hit.status_note) for hit in results.hits}
+
+    assert statuses(actual) == statuses(expected)
+
     def counts(results):
         return {(f.key, o.value): o.count for f in results.facets for o in f.options}
 

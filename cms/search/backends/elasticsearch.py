@@ -67,6 +67,7 @@ class CatalogueDoc(Document):
     url = Keyword(index=False)
     isbn = Keyword()
     status_rank = Integer()
+    status_note = Keyword(index=False)
     edition_version = Keyword()
     edition_published_at = Date()
     updated_at = Date()
@@ -95,6 +96,7 @@ class CatalogueDoc(Document):
             url=document.url,
             isbn=document.isbn,
             status_rank=STATUS_RANK[document.status],
+            status_note=document.status_note,
             edition_version=document.edition_version,
             edition_published_at=document.edition_published_at,
             updated_at=document.updated_at,
@@ -281,6 +283,7 @@ class ElasticsearchBackend:
             recently_updated=updated_at >= since,
             score=float(doc.meta.score or 0.0),
             labels=doc.labels.to_dict() if doc.labels else {},
+            status_note=doc.status_note or "",
         )
 
     @staticmethod
