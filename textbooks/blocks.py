@@ -4,11 +4,19 @@ Workbook-style leaves are organised by real work tasks (WorkTaskBlock); mixed-me
 print to digital resources (MediaResourceBlock) that students reach by QR code.
 """
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from textbooks.formulas import FormulaError, to_mathml
+
+logger = logging.getLogger(__name__)
 
 RICH_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "superscript", "subscript"]
 
@@ -44,6 +52,32 @@ class FormulaBlock(blocks.StructBlock):
         icon = "code"
         label = _("公式")
         template = "textbooks/blocks/formula.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Empty is the required check's business (deferred when a draft is saved).
+        if value["latex"]:
+            try:
+                to_mathml(value["latex"])
+            except FormulaError:
+                message = _(
+                    "无法将这段 LaTeX 转换为公式，请检查括号是否成对、命令和上下标是否完整正确。"
+                )
+                raise StructBlockValidationError(
+                    block_errors={"latex": ValidationError(message)}
+                ) from None
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["mathml"] = None
+        if value["latex"]:
+            try:
+                context["mathml"] = to_mathml(value["latex"])
+            except FormulaError:
+                # Stored before formulas were checked on save: show the source, not a 500.
+                logger.warning("formula not converted to MathML: %r", value["latex"])
+        return context
 
 
 class ExerciseBlock(blocks.StructBlock):
