@@ -6,6 +6,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from media.models import MediaAsset
+from textbooks.blocks import FormulaBlock
 from textbooks.models import Course, Institution, Major, Textbook, TextbookPage, UnitPage
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,20 @@ def test_demo_accounts_log_in_with_the_documented_password(client):
         assert client.login(username=username, password="demo-pass-2026"), username
         assert client.get("/admin/").status_code == 200, username
         client.logout()
+
+
+def test_every_demo_formula_converts_and_the_g71_leaf_shows_it_as_mathml(client):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    formulas = [
+        block.value
+        for leaf in UnitPage.objects.all()
+        for block in leaf.get_latest_revision_as_object().body
+        if block.block_type == "formula"
+    ]
+    assert formulas
+    for value in formulas:
+        FormulaBlock().clean(value)  # raises with the author's message if it cannot convert
+
+    leaf = UnitPage.objects.get(slug="unit-2-g71")
+    body = client.get(leaf.url).content.decode()
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"' in body
