@@ -156,3 +156,29 @@ def test_admin_shows_lifecycle_editions_and_the_comparison(client, two_editions,
     outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(outsider)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_a_changed_formula_reads_as_its_latex_source_angle_brackets_included(client, world):
+    """A formula's LaTeX is plain text, not HTML: "<t<T, T>" is not a tag to strip."""
+    textbook, u = world["textbook"], world["users"]
+    leaf = world["leaves"][0]
+
+    def save(latex):
+        draft = UnitPage.objects.get(pk=leaf.pk).get_latest_revision_as_object()
+        draft.body = [{"type": "formula", "value": {"latex": latex}, "id": "formula-1"}]
+        draft.save_revision(user=u["author"])
+
+    save(r"0<t<T,\ T>0")
+    first = published_edition(textbook, u["author"], u["reviewer"], u["national"])
+    save(r"0<t\le T,\ T>0")
+    second = published_edition(
+        textbook, u["author"], u["reviewer"], u["national"], kind=CaseKind.MINOR
+    )
+
+    [change] = [c for d in diff_editions(first, second).leaves for c in d.changes]
+    assert change.label == "公式 · 公式（LaTeX）"
+    assert (change.old, change.new) == (r"0<t<T,\ T>0", r"0<t\le T,\ T>0")
+    assert ("insert", r"\le ") in change.segments
+
+    body = client.get(f"/textbooks/{textbook.slug}/editions/1.0/compare/1.1/").content.decode()
+    assert r"0&lt;t<del>&lt;</del><ins>\le </ins>T,\ T&gt;0" in body

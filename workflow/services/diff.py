@@ -81,7 +81,11 @@ class EditionDiff:
 
 
 def _text(value):
-    return re.sub(r"\s+", " ", unescape(strip_tags(str(value)))).strip()
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _html_text(value):
+    return _text(unescape(strip_tags(str(value))))
 
 
 def _list_items(raw):
@@ -118,11 +122,15 @@ def flatten(block, raw, label, key, assets, out):
         asset = assets.get(raw)
         text = f"《{asset.title}》（{asset.get_kind_display()}）" if asset else ""
         out[key] = (label, text, True)
+    elif isinstance(block, blocks.RichTextBlock):
+        out[key] = (label, _html_text(raw or ""), False)
     elif isinstance(block, blocks.BooleanBlock):
         out[key] = (label, _("是") if raw else _("否"), True)
     elif isinstance(block, blocks.ChoiceBlock):
         out[key] = (label, str(dict(block.field.choices).get(raw, raw or "")), True)
     else:
+        # Plain text (a formula's LaTeX, a checklist item) is compared as typed: "0<t<T, T>0"
+        # holds no tag to strip.
         out[key] = (label, _text(raw if raw is not None else ""), False)
 
 
