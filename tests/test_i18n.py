@@ -352,3 +352,17 @@ def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(client,
     assert f"Review: {textbook.title} (Subject expert review)" in html
     assert "You have submitted your review opinion: Pass." in html
     assert "您已提交审核意见" not in html
+
+
+def test_provinces_are_named_in_english_for_an_administrator_who_prefers_english(
+    client, demo_catalogue
+):
+    client.force_login(prefer("province", "en"))
+    dashboard = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Revision cycle watch · Jiangsu" in dashboard
+    assert "江苏省" not in dashboard
+
+    client.force_login(prefer("national", "en"))
+    institutions = client.get("/admin/institution/").content.decode()
+    assert "Jiangsu" in institutions and "Inner Mongolia" in institutions  # column and filter
+    assert "江苏省</" not in institutions and "内蒙古自治区" not in institutions

@@ -401,7 +401,7 @@ def administered_textbooks(user):
             Institution.objects.filter(members=user).values_list("province", flat=True).distinct()
         )
         labels = dict(PROVINCES)
-        return Textbook.objects.filter(province__in=provinces), "、".join(
+        return Textbook.objects.filter(province__in=provinces), _("、").join(
             str(labels[p]) for p in provinces
         )
     return None, ""
