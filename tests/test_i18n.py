@@ -9,10 +9,12 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from tests.search.conftest import demo_catalogue
+from textbooks import roles
 from textbooks.models import Textbook, UnitPage
 from workflow.models import ReviewAssignment, ReviewCase, TrackKind
 
@@ -366,3 +368,44 @@ def test_provinces_are_named_in_english_for_an_administrator_who_prefers_english
     institutions = client.get("/admin/institution/").content.decode()
     assert "Jiangsu" in institutions and "Inner Mongolia" in institutions  # column and filter
     assert "江苏省</" not in institutions and "内蒙古自治区" not in institutions
+
+
+ROLES_IN_ENGLISH = {
+    roles.AUTHOR: "Author",
+    roles.REVIEWER: "Reviewer",
+    roles.POLITICAL_REVIEWER: "Political reviewer",
+    roles.SELECTION_COMMITTEE: "School selection committee",
+    roles.PROVINCIAL_ADMIN: "Provincial textbook administrator",
+    roles.NATIONAL_ADMIN: "National textbook administrator",
+}
+
+
+def text_nodes(html):
+    return {text.strip() for text in re.findall(r">([^<>]+)<", html)}
+
+
+@pytest.mark.parametrize(
+    "language, labels",
+    [("en", ROLES_IN_ENGLISH), ("zh-hans", {role: role for role in roles.ALL_ROLES})],
+)
+def test_roles_are_named_in_the_administrators_language_and_stored_as_they_are(
+    client, demo_catalogue, language, labels
+):
+    from django.contrib.auth.models import Group
+
+    client.force_login(prefer("admin", language))
+    political = Group.objects.get(name=roles.POLITICAL_REVIEWER)
+    other_language = {*ROLES_IN_ENGLISH, *ROLES_IN_ENGLISH.values()} - {*labels.values()}
+    for url in [
+        reverse("wagtailusers_groups:index"),
+        reverse("wagtailusers_users:index"),  # the filter by group
+        reverse("wagtailusers_users:edit", args=[political.user_set.get().pk]),  # roles tab
+        reverse("wagtailusers_users:add"),
+    ]:
+        texts = text_nodes(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+        assert [label for label in labels.values() if label not in texts] == [], url
+        assert [label for label in other_language if label in texts] == [], url
+
+    edit = client.get(reverse("wagtailusers_groups:edit", args=[political.pk])).content.decode()
+    assert f"<span>{labels[roles.POLITICAL_REVIEWER]}</span>" in edit  # the heading
+    assert f'name="name" value="{roles.POLITICAL_REVIEWER}"' in edit  # the stored name

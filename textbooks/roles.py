@@ -1,6 +1,7 @@
 """The roles of the system, as Django groups. Their permissions are granted by data migrations."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AUTHOR = "编写人员"
 REVIEWER = "审核专家"
@@ -19,6 +20,17 @@ ALL_ROLES = [
 ]
 ADMIN_ROLES = [PROVINCIAL_ADMIN, NATIONAL_ADMIN]
 
+# The names above are the groups' names in the database, which migrations look up, so they
+# stay as they are; the UI shows a role under its label, in the reader's language.
+LABELS = {
+    AUTHOR: pgettext_lazy("role", "编写人员"),
+    REVIEWER: pgettext_lazy("role", "审核专家"),
+    POLITICAL_REVIEWER: pgettext_lazy("role", "政治把关专家"),
+    SELECTION_COMMITTEE: pgettext_lazy("role", "学校选用委员会"),
+    PROVINCIAL_ADMIN: pgettext_lazy("role", "省级教材管理员"),
+    NATIONAL_ADMIN: pgettext_lazy("role", "国家级教材管理员"),
+}
+
 DESCRIPTIONS = {
     AUTHOR: _("编写并保存本人参编教材的草稿，提交修订；不能发布"),
     REVIEWER: _("审核分配给本人的送审稿（学科专家、企业专家）"),
@@ -27,6 +39,11 @@ DESCRIPTIONS = {
     PROVINCIAL_ADMIN: _("管理本省教材目录、规划、审核分配与抽查"),
     NATIONAL_ADMIN: _("管理全国教材目录、国家规划、审核分配、抽查与退出"),
 }
+
+
+def label(group_name):
+    """How the UI names a group: a role by its label, any other group by its name."""
+    return LABELS.get(group_name, group_name)
 
 
 def user_has_role(user, *roles):

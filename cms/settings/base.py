@@ -20,7 +20,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "textbooks.users.apps.UsersConfig",  # wagtail.users, with role labels
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -1,0 +1,1 @@
+"""Wagtail's user and group admin, showing role groups under their translated labels."""
