@@ -16,7 +16,7 @@ from wagtail.users.models import UserProfile
 from tests.search.conftest import demo_catalogue
 from textbooks import roles
 from textbooks.models import Textbook, UnitPage
-from workflow.models import ReviewAssignment, ReviewCase, TrackKind
+from workflow.models import Edition, ReviewAssignment, ReviewCase, TrackKind
 
 __all__ = ["demo_catalogue"]
 
@@ -409,3 +409,12 @@ def test_roles_are_named_in_the_administrators_language_and_stored_as_they_are(
     edit = client.get(reverse("wagtailusers_groups:edit", args=[political.pk])).content.decode()
     assert f"<span>{labels[roles.POLITICAL_REVIEWER]}</span>" in edit  # the heading
     assert f'name="name" value="{roles.POLITICAL_REVIEWER}"' in edit  # the stored name
+
+
+def test_an_edition_is_named_in_the_language_of_its_reader(demo_catalogue, db):
+    edition = Edition.objects.get(textbook__slug="cnc-programming", is_current=True)
+    title, leaf = edition.textbook.title, edition.leaves.first()
+    with translation.override("en"):
+        assert str(edition) == f"{title}, edition {edition.version}"
+        assert str(leaf) == f"{title}, edition {edition.version} · {leaf.page.title}"
+    assert str(edition) == f"{title} 第 {edition.version} 版"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models.leaves import LeafAtRevision
@@ -83,7 +84,10 @@ class Edition(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.textbook} 第 {self.version} 版"
+        return gettext("%(textbook)s 第 %(version)s 版") % {
+            "textbook": self.textbook,
+            "version": self.version,
+        }
 
     @property
     def version(self):
