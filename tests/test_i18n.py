@@ -418,3 +418,65 @@ def test_an_edition_is_named_in_the_language_of_its_reader(demo_catalogue, db):
         assert str(edition) == f"{title}, edition {edition.version}"
         assert str(leaf) == f"{title}, edition {edition.version} · {leaf.page.title}"
     assert str(edition) == f"{title} 第 {edition.version} 版"
+
+
+# Punctuation: an English page punctuates its UI text in English ------------------------------
+
+_INLINE_TAG = re.compile(r"</?(?:a|strong|span|em|ins|del|label)\b[^>]*>")
+_CHINESE_PUNCTUATION_BESIDE_LATIN = re.compile(r"[A-Za-z0-9][：（），、；]|[：（），、；][A-Za-z]")
+
+
+def chinese_punctuation_beside_latin(html):
+    """Where the text reads like "Status：In review" or "1.1（published": English UI text
+    punctuated in Chinese (content is Chinese: its punctuation sits between Chinese words).
+    Inline tags are dropped, so "<strong>Goal</strong>：" reads as written; the others become
+    spaces, so that table cells do not run together."""
+    text = re.sub(r"<[^>]+>", " ", _INLINE_TAG.sub("", html))
+    text = re.sub(r"\s+", " ", text)
+    return [
+        text[max(0, m.start() - 30) : m.end() + 30]
+        for m in _CHINESE_PUNCTUATION_BESIDE_LATIN.finditer(text)
+    ]
+
+
+def test_public_pages_in_english_are_punctuated_in_english(client, public_pages):
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    pages = {name: url for name, (url, *_) in public_pages.items() if name != "leaf"}
+    pages["first edition"] = f"/textbooks/{textbook.slug}/editions/1.0/"
+    for name, url in pages.items():
+        html = client.get(url, **ENGLISH).content.decode()
+        assert chinese_punctuation_beside_latin(html) == [], name
+    textbook_page = client.get(textbook.page.url, **ENGLISH).content.decode()
+    assert re.search(r">Edition 1\.1 \(published \d{4}-\d\d-\d\d\)</a>", textbook_page)
+    search = client.get("/search/?q=数控", **ENGLISH).content.decode()
+    assert re.search(r"Current edition 1\.1 \(published \d{4}-\d\d-\d\d\)", search)
+    assert "Courses: " in search
+
+    # A work-task leaf, whose content has Chinese punctuation of its own (润滑油（L-HG68）).
+    leaf = client.get(public_pages["leaf"][0], **ENGLISH).content.decode()
+    assert "Learning objectives: " in leaf and "Work task: " in leaf
+    assert "<strong>Tools and materials</strong>: 点检表, 润滑油（L-HG68）, 抹布" in leaf
+    assert "Quality points: " in leaf
+
+
+def test_admin_screens_in_english_are_punctuated_in_english(client, admin_screens):
+    client.force_login(prefer("national", "en"))
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    case = ReviewCase.objects.filter(textbook=textbook).latest("pk")
+    screens = {name: url for name, (url, *_) in admin_screens.items()}
+    screens["assign reviewers"] = f"/admin/reviews/{case.pk}/assign/"
+    for name, url in screens.items():
+        html = client.get(url).content.decode()
+        assert chinese_punctuation_beside_latin(html) == [], name
+
+    dashboard = client.get("/admin/").content.decode()
+    assert re.search(r"Revision overdue: \d+</h3>", dashboard)
+    case_page = client.get(f"/admin/reviews/{case.pk}/").content.decode()
+    assert re.search(r"Subject expert review \(\d+ needed\)</h3>", case_page)
+    assert re.search(
+        r"Pass \(ideological soundness \d, scientific accuracy \d, suitability \d\): ", case_page
+    )
+    assign = client.get(f"/admin/reviews/{case.pk}/assign/").content.decode()
+    assert "赵磊 (reviewer)" in assign
+    lifecycle = admin_screens["lifecycle"][0]
+    assert "“G71 外圆粗车循环仿真” (Video)" in client.get(lifecycle).content.decode()

@@ -52,7 +52,10 @@ class AssignForm(forms.Form):
             .order_by("username")
         )
         self.fields["reviewer"].label_from_instance = lambda u: (
-            f"{u.last_name}{u.first_name}（{u.username}）" if u.last_name else u.username
+            _("%(name)s（%(username)s）")
+            % {"name": f"{u.last_name}{u.first_name}", "username": u.username}
+            if u.last_name
+            else u.username
         )
         if not self.is_bound:
             self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))

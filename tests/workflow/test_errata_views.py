@@ -4,6 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from workflow.models import CaseKind, Erratum, ErratumState
 from workflow.services import errata
@@ -109,6 +110,11 @@ def test_the_fragments_render_the_form_and_the_corrections(published):
         "workflow/includes/errata_fixed.html", {"edition": first, "leaf": leaf}
     )
     assert "第 1.1 版已更正：“S100” → “S1000”" in fixed
+    with translation.override("en"):
+        fixed = render_to_string(
+            "workflow/includes/errata_fixed.html", {"edition": first, "leaf": leaf}
+        )
+    assert "Corrected in edition 1.1: “S100” → “S1000”" in fixed
     other = first.leaves.get(page_id=published["leaves"][1].pk).revision.as_object()
     assert "本页勘误" not in render_to_string(
         "workflow/includes/errata_fixed.html", {"edition": first, "leaf": other}

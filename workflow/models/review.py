@@ -112,7 +112,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
 
     def get_change_categories_display(self):
         labels = dict(ChangeCategory.choices)
-        return "、".join(str(labels[c]) for c in self.change_categories if c in labels)
+        return str(_("、")).join(str(labels[c]) for c in self.change_categories if c in labels)
 
     # Transitions. Bodies are empty on purpose: services do the work around them.
     @transition(state, source=CaseState.DRAFT, target=CaseState.SUBMITTED)

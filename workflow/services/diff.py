@@ -120,7 +120,12 @@ def flatten(block, raw, label, key, assets, out):
             out[f"{key}.row{index}"] = (row_label, cells, False)
     elif isinstance(block, SnippetChooserBlock):
         asset = assets.get(raw)
-        text = f"《{asset.title}》（{asset.get_kind_display()}）" if asset else ""
+        text = (
+            _("《%(title)s》（%(kind)s）")
+            % {"title": asset.title, "kind": asset.get_kind_display()}
+            if asset
+            else ""
+        )
         out[key] = (label, text, True)
     elif isinstance(block, blocks.RichTextBlock):
         out[key] = (label, _html_text(raw or ""), False)
