@@ -344,7 +344,9 @@ def test_admin_follows_the_browser_when_the_user_has_no_preference(client, admin
     assert [text for text in english if text not in html] == []
 
 
-def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(client, demo_catalogue):
+def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(
+    client, demo_catalogue, db
+):
     textbook = Textbook.objects.get(slug="cnc-programming")
     assignment = ReviewAssignment.objects.filter(
         track__case__textbook=textbook, track__kind=TrackKind.SUBJECT
@@ -357,7 +359,7 @@ def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(client,
 
 
 def test_provinces_are_named_in_english_for_an_administrator_who_prefers_english(
-    client, demo_catalogue
+    client, demo_catalogue, db
 ):
     client.force_login(prefer("province", "en"))
     dashboard = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
@@ -389,7 +391,7 @@ def text_nodes(html):
     [("en", ROLES_IN_ENGLISH), ("zh-hans", {role: role for role in roles.ALL_ROLES})],
 )
 def test_roles_are_named_in_the_administrators_language_and_stored_as_they_are(
-    client, demo_catalogue, language, labels
+    client, demo_catalogue, db, language, labels
 ):
     from django.contrib.auth.models import Group
 
