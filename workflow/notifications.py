@@ -1,7 +1,8 @@
 """E-mail notifications of the review workflow (Django's e-mail backend).
 
 Called from services through transaction.on_commit, so nothing is sent for a rolled-back
-operation. Users without an e-mail address are skipped.
+operation. Users without an e-mail address are skipped. Each mail is written in its
+recipient's language, whoever triggered it.
 """
 
 from django.conf import settings
@@ -9,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.users.models import UserProfile
 
 from textbooks import roles
 from textbooks.models import Tier
@@ -19,13 +22,34 @@ def _url(name, *args):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=args)
 
 
-def _send(subject, body, users):
-    addresses = sorted({u.email for u in users if u.email and u.is_active})
-    if addresses:
-        send_mass_mail(
-            [(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses],
-            fail_silently=False,
-        )
+def mail_language(preferred_language):
+    """The language of a mail to someone who chose ``preferred_language`` in their account
+    settings ("" for none). Not UserProfile.get_preferred_language(): without a choice it
+    answers the active language, which here is that of whoever triggered the mail."""
+    return preferred_language or settings.LANGUAGE_CODE
+
+
+def _send(compose, users):
+    """Mail ``compose()``'s (subject, body) to each of ``users``, composed in each one's
+    language: once per language, not once per recipient."""
+    recipients = [u for u in users if u.email and u.is_active]
+    if not recipients:
+        return
+    preferred = dict(
+        UserProfile.objects.filter(user__in=recipients).values_list("user_id", "preferred_language")
+    )
+    language_of = {u.email: mail_language(preferred.get(u.pk, "")) for u in recipients}
+    composed = {}
+    for language in set(language_of.values()):
+        with translation.override(language):
+            composed[language] = compose()
+    send_mass_mail(
+        [
+            (*composed[language_of[address]], settings.DEFAULT_FROM_EMAIL, [address])
+            for address in sorted(language_of)
+        ],
+        fail_silently=False,
+    )
 
 
 def administrators_for(textbook):
@@ -44,80 +68,87 @@ def writers_of(textbook):
 
 
 def case_submitted(case):
-    _send(
-        _("【送审】《%(title)s》%(kind)s待分配审核专家")
-        % {"title": case.textbook.title, "kind": case.get_kind_display()},
-        _(
-            "《%(title)s》已提交%(kind)s（第 %(round)d 轮），请分配审核专家：\n%(url)s\n\n修订说明：%(summary)s"
-        )
-        % {
+    def compose():
+        values = {
             "title": case.textbook.title,
             "kind": case.get_kind_display(),
             "round": case.round,
             "url": _url("workflow:case", case.pk),
             "summary": case.change_summary,
-        },
-        administrators_for(case.textbook),
-    )
+        }
+        return (
+            _("【送审】《%(title)s》%(kind)s待分配审核专家") % values,
+            _(
+                "《%(title)s》已提交%(kind)s（第 %(round)d 轮），请分配审核专家：\n%(url)s\n\n修订说明：%(summary)s"
+            )
+            % values,
+        )
+
+    _send(compose, administrators_for(case.textbook))
 
 
 def reviewer_assigned(assignment):
     case = assignment.track.case
-    _send(
-        _("【审核任务】《%(title)s》%(track)s，截止 %(due)s")
-        % {
-            "title": case.textbook.title,
-            "track": assignment.track.get_kind_display(),
-            "due": assignment.due_date.isoformat(),
-        },
-        _("您被分配审核《%(title)s》（%(track)s），请于 %(due)s 前提交审核意见：\n%(url)s")
-        % {
+
+    def compose():
+        values = {
             "title": case.textbook.title,
             "track": assignment.track.get_kind_display(),
             "due": assignment.due_date.isoformat(),
             "url": _url("workflow:review", assignment.pk),
-        },
-        [assignment.reviewer],
-    )
+        }
+        return (
+            _("【审核任务】《%(title)s》%(track)s，截止 %(due)s") % values,
+            _("您被分配审核《%(title)s》（%(track)s），请于 %(due)s 前提交审核意见：\n%(url)s")
+            % values,
+        )
+
+    _send(compose, [assignment.reviewer])
 
 
 def due_reminder(assignment, today):
     case = assignment.track.case
     days = (assignment.due_date - today).days
-    when = (
-        _("已逾期 %(days)d 天") % {"days": -days}
-        if days < 0
-        else _("还剩 %(days)d 天") % {"days": days}
-    )
-    _send(
-        _("【审核提醒】《%(title)s》审核意见截止 %(due)s（%(when)s）")
-        % {"title": case.textbook.title, "due": assignment.due_date.isoformat(), "when": when},
-        _("请尽快提交《%(title)s》的审核意见：\n%(url)s")
-        % {"title": case.textbook.title, "url": _url("workflow:review", assignment.pk)},
-        [assignment.reviewer],
-    )
+
+    def compose():
+        values = {
+            "title": case.textbook.title,
+            "due": assignment.due_date.isoformat(),
+            "when": _("已逾期 %(days)d 天") % {"days": -days}
+            if days < 0
+            else _("还剩 %(days)d 天") % {"days": days},
+            "url": _url("workflow:review", assignment.pk),
+        }
+        return (
+            _("【审核提醒】《%(title)s》审核意见截止 %(due)s（%(when)s）") % values,
+            _("请尽快提交《%(title)s》的审核意见：\n%(url)s") % values,
+        )
+
+    _send(compose, [assignment.reviewer])
 
 
 def case_decided(case):
-    _send(
-        _("【审核结论】《%(title)s》：%(state)s")
-        % {"title": case.textbook.title, "state": case.get_state_display()},
-        _("《%(title)s》%(kind)s的审核结论为：%(state)s。\n%(url)s")
-        % {
+    def compose():
+        values = {
             "title": case.textbook.title,
             "kind": case.get_kind_display(),
             "state": case.get_state_display(),
             "url": _url("workflow:case", case.pk),
-        },
-        writers_of(case.textbook),
-    )
+        }
+        return (
+            _("【审核结论】《%(title)s》：%(state)s") % values,
+            _("《%(title)s》%(kind)s的审核结论为：%(state)s。\n%(url)s") % values,
+        )
+
+    _send(compose, writers_of(case.textbook))
 
 
 def edition_published(edition):
-    _send(
-        _("【已发布】《%(title)s》第 %(version)s 版")
-        % {"title": edition.textbook.title, "version": edition.version},
-        _("《%(title)s》第 %(version)s 版已发布。")
-        % {"title": edition.textbook.title, "version": edition.version},
-        writers_of(edition.textbook),
-    )
+    def compose():
+        values = {"title": edition.textbook.title, "version": edition.version}
+        return (
+            _("【已发布】《%(title)s》第 %(version)s 版") % values,
+            _("《%(title)s》第 %(version)s 版已发布。") % values,
+        )
+
+    _send(compose, writers_of(edition.textbook))

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from textbooks import roles
 from textbooks.models import UnitPage
@@ -37,6 +38,14 @@ def documents():
         "usage_report": ContentFile(b"%PDF-1.4 usage", name="usage.pdf"),
         "change_table": ContentFile(b"%PDF-1.4 table", name="table.pdf"),
     }
+
+
+def prefers(user, language):
+    """``user``, having chosen ``language`` in the admin's account settings ("" for none)."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
 
 
 def due():

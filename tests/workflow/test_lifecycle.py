@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from tests.workflow.conftest import edit_leaf, published_edition
+from tests.workflow.conftest import edit_leaf, prefers, published_edition
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, CaseKind, RetirementProposal, TextbookLifecycle
 from workflow.services.lifecycle import (
@@ -241,6 +241,26 @@ def test_authors_are_told_when_their_textbook_moves(django_capture_on_commit_cal
         "《教材 1-0》：待修订（年度小修订截止 2023-01-10，三年大修订截止 2025-01-10）"
         in message.body
     )
+
+
+@pytest.mark.parametrize("run_in", ["zh-hans", "en"])
+def test_each_writer_reads_the_digest_in_his_or_her_language(
+    django_capture_on_commit_callbacks, run_in
+):
+    make_catalogue(1, D(2022, 1, 10))
+    prefers(get_user_model().objects.get(username="chief-1"), "en")
+    with translation.override(run_in), django_capture_on_commit_callbacks(execute=True):
+        sweep(D(2022, 11, 20))
+    english, chinese = sorted(mail.outbox, key=lambda message: message.to)
+    assert english.to == ["chief1@example.org"]
+    assert english.subject == "Textbook revision reminder: 1 textbook changed status"
+    assert (
+        "“教材 1-0”: Revision due (annual minor revision due 2023-01-10,"
+        " three-year major revision due 2025-01-10)" in english.body
+    )
+    assert chinese.to == ["co1@example.org"]
+    assert chinese.subject == "教材修订提醒：1 种教材状态有变化"
+    assert "《教材 1-0》：待修订（年度小修订截止 2023-01-10" in chinese.body
 
 
 def test_recently_updated_means_the_current_edition_is_within_the_minor_period(world):

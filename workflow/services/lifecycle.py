@@ -21,12 +21,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Value
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
+from workflow.notifications import mail_language
 from workflow.signals import lifecycles_moved
 
 S = LifecycleState
@@ -231,7 +233,8 @@ def _propose_retirements(candidates, as_of):
 
 
 def _notify(at, names):
-    """Mail each editor-in-chief and author one digest of their textbooks this sweep moved.
+    """Mail each editor-in-chief and author one digest of their textbooks this sweep moved,
+    in his or her own language.
 
     One mail per person, not per textbook: an editor-in-chief of forty textbooks gets one
     letter. Reads plain values in three queries whatever the number of textbooks.
@@ -248,36 +251,49 @@ def _notify(at, names):
         "minor_due_on",
         "major_due_on",
         "textbook__editor_in_chief__email",
+        "textbook__editor_in_chief__wagtail_userprofile__preferred_language",
     )
     authors = Textbook.authors.through.objects.filter(textbook__lifecycle__in=moved).values_list(
-        "textbook_id", "user__email"
+        "textbook_id", "user__email", "user__wagtail_userprofile__preferred_language"
     )
-    labels = dict(LifecycleState.choices)
-    labels = {state: str(label) for state, label in labels.items()}
-    line = _("《%(title)s》：%(state)s（年度小修订截止 %(minor)s，三年大修订截止 %(major)s）")
-    lines_by_textbook, chief_of = {}, {}
+    moved_textbooks, chiefs = {}, []
     # Plain evaluation, not .iterator(): outside a transaction that is a WITH HOLD cursor,
     # planned for the first rows (cursor_tuple_fraction) — measured 1.6 s instead of 0.3 s.
-    for textbook_id, title, state, minor, major, chief_email in rows:
-        lines_by_textbook[textbook_id] = line % {
+    for textbook_id, title, state, minor, major, chief_email, chief_language in rows:
+        moved_textbooks[textbook_id] = {
             "title": title,
-            "state": labels[state],
+            "state": state,
             "minor": minor,
             "major": major,
         }
-        chief_of[textbook_id] = chief_email
-    digest = defaultdict(list)
-    for textbook_id, email in [*chief_of.items(), *authors]:
-        if email and textbook_id in lines_by_textbook:
-            digest[email].append(lines_by_textbook[textbook_id])
-    subject = _("教材修订提醒：%(count)s 种教材状态有变化")
-    closing = _("请按期提交修订送审。逾期超过宽限期的教材将暂停使用。")
-    messages = [
-        EmailMessage(
-            subject % {"count": len(lines)}, "\n".join([*sorted(lines), "", closing]), to=[email]
-        )
-        for email, lines in sorted(digest.items())
-    ]
+        chiefs.append((textbook_id, chief_email, chief_language))
+    digests = defaultdict(lambda: defaultdict(list))  # {language: {email: [textbook id]}}
+    for textbook_id, email, preferred_language in [*chiefs, *authors]:
+        if email and textbook_id in moved_textbooks:
+            digests[mail_language(preferred_language)][email].append(textbook_id)
+    messages = []
+    for language, digest in digests.items():
+        with translation.override(language):
+            labels = {state: str(label) for state, label in LifecycleState.choices}
+            line = _(
+                "《%(title)s》：%(state)s（年度小修订截止 %(minor)s，三年大修订截止 %(major)s）"
+            )
+            closing = _("请按期提交修订送审。逾期超过宽限期的教材将暂停使用。")
+            lines = {}  # {textbook id: its line}, in this language
+            for email, textbook_ids in digest.items():
+                for textbook_id in textbook_ids:
+                    if textbook_id not in lines:
+                        values = moved_textbooks[textbook_id]
+                        lines[textbook_id] = line % {**values, "state": labels[values["state"]]}
+                count = len(textbook_ids)
+                subject = ngettext(
+                    "教材修订提醒：%(count)s 种教材状态有变化",
+                    "教材修订提醒：%(count)s 种教材状态有变化",
+                    count,
+                ) % {"count": count}
+                body = "\n".join([*sorted(lines[t] for t in textbook_ids), "", closing])
+                messages.append(EmailMessage(subject, body, to=[email]))
+    messages.sort(key=lambda message: message.to)
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
