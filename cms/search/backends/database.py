@@ -166,11 +166,19 @@ class PostgresFullText:
         that satisfy conditions[i]. Each array is unnested once for every scope, instead of
         once per scope. The set-returning unnest in the select list runs about a third faster
         than a lateral join."""
+        wanted = " OR ".join(f"({c})" for c in conditions)
+        if len(conditions) == 1:
+            # The WHERE is the whole condition; a flag would test it again per array element
+            # (for the entries left out: an id looked up in an array of thousands, 26,000
+            # times, 270 ms).
+            return (
+                f"SELECT u.k AS k, count(*) AS n0 FROM (SELECT unnest({alias}.facet_ids) AS k "
+                f"FROM {source} WHERE {wanted}) AS u GROUP BY u.k"
+            )
         flags = ", ".join(f"({c}) AS c{i}" for i, c in enumerate(conditions))
         counts = ", ".join(
             f"count(*) FILTER (WHERE u.c{i}) AS n{i}" for i in range(len(conditions))
         )
-        wanted = " OR ".join(f"({c})" for c in conditions)
         return (
             f"SELECT u.k AS k, {counts} FROM (SELECT unnest({alias}.facet_ids) AS k, {flags} "
             f"FROM {source} WHERE {wanted}) AS u GROUP BY u.k"
@@ -238,8 +246,13 @@ class SqliteFullText:
 
     @staticmethod
     def facet_counts(source, alias, conditions):
-        counts = ", ".join(f"count(*) FILTER (WHERE {c}) AS n{i}" for i, c in enumerate(conditions))
         wanted = " OR ".join(f"({c})" for c in conditions)
+        if len(conditions) == 1:
+            counts = "count(*) AS n0"
+        else:
+            counts = ", ".join(
+                f"count(*) FILTER (WHERE {c}) AS n{i}" for i, c in enumerate(conditions)
+            )
         return (
             f"SELECT j.value AS k, {counts} FROM {source}, json_each({alias}.facet_ids) AS j "
             f"WHERE {wanted} GROUP BY j.value"
