@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.i18n import in_record_language
 from media import storage
 from media.models import EditionArchive, MediaAsset
 from media.references import asset_ids_in_stream
@@ -71,7 +72,8 @@ def sha256_hex(data):
 def render_leaf(leaf, edition=None):
     # ``archiving`` makes media blocks link this edition's copies (see media_tags.asset_url).
     context = {"page": leaf, "self": leaf, "edition": edition, "archiving": True}
-    return render_to_string("textbooks/unit_page.html", context).encode()
+    with in_record_language():
+        return render_to_string("textbooks/unit_page.html", context).encode()
 
 
 def write_archive(source):

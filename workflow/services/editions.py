@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page
 
+from cms.i18n import in_record_language
 from workflow import notifications
 from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
 from workflow.services.errata import mark_fixed
@@ -104,7 +105,9 @@ def publish(case, *, user):
             previous.successor = edition
             previous.save(update_fields=["successor"])
         mark_fixed(case, edition)
-        apply_transition(case, "publish", by=user, reason=_("发布第 %s 版") % edition.version)
+        with in_record_language():
+            reason = _("发布第 %s 版") % edition.version
+        apply_transition(case, "publish", by=user, reason=reason)
         transaction.on_commit(lambda: edition_published.send(sender=Edition, edition=edition))
         transaction.on_commit(lambda: notifications.edition_published(edition))
         return edition

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cms.i18n import in_record_language
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
@@ -91,7 +92,8 @@ def record_edition(edition, *, by=None):
     lifecycle = TextbookLifecycle.objects.select_for_update().get(textbook=edition.textbook)
     published_on = timezone.localdate(edition.published_at)
     set_clocks(lifecycle, published_on, is_major=edition.minor == 0)
-    reason = _("发布第 %s 版") % edition.version
+    with in_record_language():
+        reason = _("发布第 %s 版") % edition.version
     if lifecycle.state == S.PLANNED:
         lifecycle.start_development(by=by, reason=reason)
     if lifecycle.state == S.IN_DEVELOPMENT:
@@ -216,12 +218,14 @@ def _retirement_candidates(as_of):
 def _propose_retirements(candidates, as_of):
     count = candidates.count()
     if count:
+        with in_record_language():
+            note = _("每日巡检：连续三年无已发布修订")
         table = RetirementProposal._meta
         names = ["textbook", "reason", "proposed_on", "note"]
         select = candidates.annotate(
             _reason=Value(RetirementProposal.Reason.NO_UPDATE, output_field=models.CharField()),
             _on=Value(as_of, output_field=models.DateField()),
-            _note=Value(_("每日巡检：连续三年无已发布修订"), output_field=models.TextField()),
+            _note=Value(note, output_field=models.TextField()),
         ).values_list("textbook_id", "_reason", "_on", "_note")
         sql, params = select.query.sql_with_params()
         quoted = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
@@ -322,6 +326,8 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     at = timezone.now()
     steps = _sweep_steps(as_of)
+    with in_record_language():
+        reason = _("每日巡检（%s）") % as_of.isoformat()
     with transaction.atomic():
         for name, rows in steps:
             if progress:
@@ -329,9 +335,7 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
             if dry_run:
                 result.moved[name] = rows.count()
             else:
-                result.moved[name] = bulk_transition(
-                    rows, name, at=at, reason=_("每日巡检（%s）") % as_of.isoformat()
-                )
+                result.moved[name] = bulk_transition(rows, name, at=at, reason=reason)
         if not dry_run and sum(result.moved.values()) >= REFRESH_STATISTICS_AFTER:
             _refresh_statistics()
         if not dry_run and any(result.moved.values()):
