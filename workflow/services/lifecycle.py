@@ -65,6 +65,37 @@ def set_clocks(lifecycle, published_on, *, is_major):
     lifecycle.retirement_due_on = add_months(lifecycle.last_revision_on, p["retire"])
 
 
+DUE_DATES = ("minor_due_on", "major_due_on", "next_due_on", "retirement_due_on")
+
+
+def recompute_due_dates(*, dry_run=False, batch_size=2000):
+    """Bring the stored due dates in line with the LIFECYCLE_* periods configured now.
+
+    The dates are stored (not derived in every query) so that the sweep stays set-based, and
+    each publication rewrites its textbook's; after a change of the periods the others keep
+    the old ones until this runs. Same formula as publishing (set_clocks), from the stored
+    last-revision dates; batches in primary-key order, each in its own transaction, so a long
+    run holds no lock for long. States follow at the next sweep. Returns how many changed.
+    """
+    changed, last_pk = 0, 0
+    lifecycles = TextbookLifecycle.objects.filter(last_revision_on__isnull=False).order_by("pk")
+    while True:
+        with transaction.atomic():
+            batch = list(lifecycles.filter(pk__gt=last_pk).select_for_update()[:batch_size])
+            if not batch:
+                return changed
+            last_pk = batch[-1].pk
+            stale = []
+            for lifecycle in batch:
+                before = [getattr(lifecycle, name) for name in DUE_DATES]
+                set_clocks(lifecycle, lifecycle.last_revision_on, is_major=False)
+                if [getattr(lifecycle, name) for name in DUE_DATES] != before:
+                    stale.append(lifecycle)
+            changed += len(stale)
+            if stale and not dry_run:
+                TextbookLifecycle.objects.bulk_update(stale, [*DUE_DATES, "last_major_on"])
+
+
 def calendar_state(lifecycle, today):
     """The state the calendar alone puts an in-service textbook in on ``today``."""
     p = _periods()
