@@ -6,6 +6,7 @@ import ast
 import gettext
 import re
 from collections import Counter
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -411,6 +412,27 @@ def test_roles_are_named_in_the_administrators_language_and_stored_as_they_are(
     edit = client.get(reverse("wagtailusers_groups:edit", args=[political.pk])).content.decode()
     assert f"<span>{labels[roles.POLITICAL_REVIEWER]}</span>" in edit  # the heading
     assert f'name="name" value="{roles.POLITICAL_REVIEWER}"' in edit  # the stored name
+
+
+@pytest.mark.parametrize(
+    "language, author_does",
+    [
+        (
+            "en",
+            "Write and save drafts of textbooks they author and submit revisions; cannot publish",
+        ),
+        ("zh-hans", "编写并保存本人参编教材的草稿，提交修订；不能发布"),
+    ],
+)
+def test_the_group_listing_says_what_each_role_may_do(
+    client, demo_catalogue, db, language, author_does
+):
+    client.force_login(prefer("admin", language))
+    page = client.get(reverse("wagtailusers_groups:index")).content.decode()
+    texts = {unescape(text) for text in text_nodes(page)}  # "province&#x27;s"
+    assert author_does in texts
+    with translation.override(language):
+        assert {str(text) for text in roles.DESCRIPTIONS.values()} <= texts
 
 
 def test_an_edition_is_named_in_the_language_of_its_reader(demo_catalogue, db):

@@ -1,7 +1,8 @@
 """Wherever Wagtail's user and group admin names a group, a role is named by its label in the
 reader's language (textbooks.roles.label); the group's stored name stays what migrations use."""
 
-from wagtail.admin.ui.tables import TitleColumn
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.users import forms
 from wagtail.users.views import groups, users
 
@@ -55,6 +56,12 @@ class GroupIndexView(groups.IndexView):
             label=groups.IndexView.columns[0].label,  # Wagtail's "Name", from its catalogue
             sort_key="name",
             url_name="wagtailusers_groups:edit",
+        ),
+        # What each role may do, so that an administrator assigns roles knowingly.
+        Column(
+            "description",
+            accessor=lambda group: roles.DESCRIPTIONS.get(group.name, ""),
+            label=_("职责"),
         ),
     ]
 
