@@ -14,7 +14,7 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from textbooks.formulas import FormulaError, to_mathml
+from textbooks.formulas import FormulaError, UnknownCommandError, to_mathml
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ class FormulaBlock(blocks.StructBlock):
         if value["latex"]:
             try:
                 to_mathml(value["latex"])
+            except UnknownCommandError as error:
+                message = _("无法识别的 LaTeX 命令：%(commands)s。请检查拼写，或改用常用命令。")
+                unknown = ValidationError(message, params={"commands": " ".join(error.commands)})
+                raise StructBlockValidationError(block_errors={"latex": unknown}) from None
             except FormulaError:
                 message = _(
                     "无法将这段 LaTeX 转换为公式，请检查括号是否成对、命令和上下标是否完整正确。"

@@ -1,5 +1,6 @@
 """LaTeX formulas as MathML, which browsers display natively: no script, no web fonts."""
 
+import re
 from html import unescape
 from xml.etree.ElementTree import tostring
 
@@ -11,8 +12,21 @@ from latex2mathml.converter import convert_to_element
 PASSED_THROUGH = ("href", "style", "class")
 
 
+# latex2mathml passes a command it does not know through as an identifier (\farc for a
+# mistyped \frac): the reader would see the command's name instead of the formula.
+UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
 class FormulaError(ValueError):
     """The LaTeX cannot be converted to MathML."""
+
+
+class UnknownCommandError(FormulaError):
+    """The LaTeX uses commands that are misspelt or not supported: ``commands``."""
+
+    def __init__(self, latex, commands):
+        super().__init__(latex)
+        self.commands = commands
 
 
 def to_mathml(latex):
@@ -29,10 +43,15 @@ def to_mathml(latex):
         # Besides its own exception classes the parser lets StopIteration and others escape
         # on malformed input (e.g. "\color" without arguments): any failure means "cannot".
         raise FormulaError(latex) from error
+    unknown = []
     for element in math.iter():
         if element.text:
             element.text = unescape(element.text)
+            if element.tag in ("mi", "mo") and UNKNOWN_COMMAND.fullmatch(element.text):
+                unknown.append(element.text)
         for name in PASSED_THROUGH:
             element.attrib.pop(name, None)
+    if unknown:
+        raise UnknownCommandError(latex, list(dict.fromkeys(unknown)))
     math.set("alttext", latex)
     return mark_safe(tostring(math, encoding="unicode"))

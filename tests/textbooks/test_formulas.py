@@ -33,6 +33,26 @@ def test_unconvertible_latex_is_refused_with_the_message_on_the_latex_field(late
     assert excinfo.value.block_errors["latex"].messages == [MESSAGE]
 
 
+def test_a_misspelt_command_is_refused_and_named():
+    """latex2mathml would show \\farc to teachers as a name; the author is told which command
+    it does not know, once even if used twice."""
+    with pytest.raises(StructBlockValidationError) as excinfo:
+        FormulaBlock().clean(formula(r"\farc{a}{b} + \alpha + \farc{1}{2} + \sqrtt{x}"))
+    assert excinfo.value.block_errors["latex"].messages == [
+        r"无法识别的 LaTeX 命令：\farc \sqrtt。请检查拼写，或改用常用命令。"
+    ]
+    with translation.override("en"):
+        assert excinfo.value.block_errors["latex"].messages == [
+            r"Unknown LaTeX command: \farc \sqrtt. Check the spelling, or use a common command."
+        ]
+
+
+@pytest.mark.parametrize("latex", [r"\text{\farc}", r"a \\ b", r"\operatorname{sgn} x", r"\%"])
+def test_backslashes_that_are_not_unknown_commands_are_accepted(latex):
+    """Text is shown as typed, and line breaks, operator names and escaped signs convert."""
+    assert FormulaBlock().clean(formula(latex))["latex"] == latex
+
+
 def test_an_author_using_english_reads_the_message_in_english():
     with pytest.raises(StructBlockValidationError) as excinfo:
         FormulaBlock().clean(formula(UNCONVERTIBLE))
