@@ -3,9 +3,10 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cms.search import service
-from cms.search.backends.database import DatabaseBackend
+from cms.search.backends.database import ENTRY, DatabaseBackend
 from cms.search.documents import build_document
 from cms.search.models import TIER_BOOST, CatalogueEntry, CatalogueFacet, Status
 from tests.search.conftest import slugs
@@ -228,3 +229,25 @@ def test_the_tier_boost_does_not_bury_a_much_better_match(db):
 def test_every_tier_has_a_boost():
     assert set(TIER_BOOST) == set(Tier.values)
     assert TIER_BOOST[Tier.NATIONAL] > TIER_BOOST[Tier.PROVINCIAL] > TIER_BOOST[Tier.SCHOOL]
+
+
+def test_postgres_writes_each_entry_once_with_the_vectors_of_its_texts(db, demo_catalogue):
+    """One row version per write (no UPDATE after the INSERT), and the vectors are exactly
+    the weighted vectors of the segmented texts: title A, majors and courses B, content C."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "tsvector columns exist on PostgreSQL only; runs in make test's PostgreSQL pass"
+        )
+    with CaptureQueriesContext(connection) as writes:
+        service.reindex_textbook(demo_catalogue["ev-battery"])
+    assert not [q for q in writes if q["sql"].startswith("UPDATE") and ENTRY in q["sql"]]
+    title = "setweight(to_tsvector('simple', title_text), 'A')"
+    subject = "setweight(to_tsvector('simple', subject_text), 'B')"
+    body = "setweight(to_tsvector('simple', body_text), 'C')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE rank_vector = {title} || {subject} "
+            f"AND search_vector = {title} || {subject} || {body}) FROM {ENTRY}"
+        )
+        entries, matching = cursor.fetchone()
+    assert entries == matching == len(demo_catalogue)
