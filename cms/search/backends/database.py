@@ -490,24 +490,21 @@ class DatabaseBackend:
 
     @staticmethod
     def _selections(engine, matching, filters, cutoff):
-        """``matching`` with one boolean column per selection (but status): does the row have
-        one of the selected values, or was it recently updated."""
-        columns, params = ["b.*"], []
+        """``matching`` with a boolean column sel_recently_updated, and one per selected id
+        facet: does the row have one of the selected values. Tested once per row, whatever
+        the number of scopes and counts that read them."""
+        columns = [f"b.updated_at >= %s AS sel_{RECENTLY_UPDATED}"]
+        params = [_datetime(cutoff)]
         for key, values in filters.items():
-            if key == STATUS:
-                continue
-            if key == RECENTLY_UPDATED:
-                columns.append(f"b.updated_at >= %s AS sel_{key}")
-                params.append(_datetime(cutoff))
+            if key in (RECENTLY_UPDATED, STATUS):
                 continue
             placeholders = ", ".join(["%s"] * len(values))
             ids = f"SELECT id FROM {FACET} WHERE facet = %s AND value IN ({placeholders})"
             columns.append(f"{engine.any_of('b.facet_ids', ids)} AS sel_{key}")
             params += [key, *values]
-        if len(columns) == 1:
-            return matching
         return Sql(
-            f"SELECT {', '.join(columns)} FROM ({matching.text}) AS b", [*params, *matching.params]
+            f"SELECT b.*, {', '.join(columns)} FROM ({matching.text}) AS b",
+            [*params, *matching.params],
         )
 
     def _run(self, cursor, engine, parsed, filters, cutoff, offset, limit, any_term):
@@ -544,9 +541,8 @@ class DatabaseBackend:
         tally = Sql(
             "SELECT count(*) AS matched, "
             f"count(*) FILTER (WHERE {everything}) AS total, "
-            f"count(*) FILTER (WHERE {recent_scope} AND m.updated_at >= %s) AS recent, "
-            f"{', '.join(status_counts)} FROM m",
-            [_datetime(cutoff)],
+            f"count(*) FILTER (WHERE {recent_scope} AND m.sel_{RECENTLY_UPDATED}) AS recent, "
+            f"{', '.join(status_counts)} FROM m"
         )
         parts = [
             Sql(f"SELECT {TOTAL}, 0, t.total, 0.0 FROM tally t"),
