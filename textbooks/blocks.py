@@ -56,21 +56,20 @@ class FormulaBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         # Empty is the required check's business (deferred when a draft is saved).
-        if value["latex"]:
-            try:
-                to_mathml(value["latex"])
-            except UnknownCommandError as error:
-                message = _("无法识别的 LaTeX 命令：%(commands)s。请检查拼写，或改用常用命令。")
-                unknown = ValidationError(message, params={"commands": " ".join(error.commands)})
-                raise StructBlockValidationError(block_errors={"latex": unknown}) from None
-            except FormulaError:
-                message = _(
-                    "无法将这段 LaTeX 转换为公式，请检查括号是否成对、命令和上下标是否完整正确。"
-                )
-                raise StructBlockValidationError(
-                    block_errors={"latex": ValidationError(message)}
-                ) from None
-        return value
+        if not value["latex"]:
+            return value
+        try:
+            to_mathml(value["latex"])
+        except UnknownCommandError as error:
+            message = _("无法识别的 LaTeX 命令：%(commands)s。请检查拼写，或改用常用命令。")
+            problem = ValidationError(message, params={"commands": " ".join(error.commands)})
+        except FormulaError:
+            problem = ValidationError(
+                _("无法将这段 LaTeX 转换为公式，请检查括号是否成对、命令和上下标是否完整正确。")
+            )
+        else:
+            return value
+        raise StructBlockValidationError(block_errors={"latex": problem}) from None
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)

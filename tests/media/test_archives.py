@@ -35,6 +35,20 @@ def publish(book, users, capture, kind=CaseKind.INITIAL):
         )
 
 
+def replace_video(client, asset, text):
+    """The logged-in author uploads a new file for ``asset`` in the snippet editor."""
+    client.post(
+        reverse("wagtailsnippets_media_mediaasset:edit", args=[asset.pk]),
+        {
+            "title": asset.title,
+            "kind": "video",
+            "textbook": asset.textbook_id,
+            "file": upload("v2.mp4", mp4_bytes(text)),
+            "transcript": "",
+        },
+    )
+
+
 def body_of(response):
     if response.status_code == 302:
         return response["Location"]
@@ -105,16 +119,7 @@ def test_qr_link_follows_the_replacement_and_the_edition_link_keeps_the_old(
     code = ShortLink.for_asset(asset).code
 
     client.force_login(users["author"])
-    client.post(
-        reverse("wagtailsnippets_media_mediaasset:edit", args=[asset.pk]),
-        {
-            "title": asset.title,
-            "kind": "video",
-            "textbook": textbook.pk,
-            "file": upload("v2.mp4", mp4_bytes("第二版视频")),
-            "transcript": "",
-        },
-    )
+    replace_video(client, asset, "第二版视频")
     edited = leaf.get_latest_revision_as_object()
     edited.title = "单元 unit-1（修订）"
     edited.save_revision(user=users["author"])
@@ -176,20 +181,11 @@ def test_storage_failing_mid_archive_never_marks_it_complete(
 def test_a_replacement_shows_only_once_a_new_edition_publishes_it(
     client, users, book, django_capture_on_commit_callbacks, capsys
 ):
-    textbook, leaf, asset = book
+    _textbook, leaf, asset = book
     publish(book, users, django_capture_on_commit_callbacks)
     code = ShortLink.for_asset(asset).code
     client.force_login(users["author"])
-    client.post(
-        reverse("wagtailsnippets_media_mediaasset:edit", args=[asset.pk]),
-        {
-            "title": asset.title,
-            "kind": "video",
-            "textbook": textbook.pk,
-            "file": upload("v2.mp4", mp4_bytes("未审核的新视频")),
-            "transcript": "",
-        },
-    )
+    replace_video(client, asset, "未审核的新视频")
     # Writers preview the new file; readers still get what the current edition reviewed.
     assert body_of(client.get(reverse("media:asset", args=[asset.pk]))) == mp4_bytes(
         "未审核的新视频"
