@@ -35,4 +35,9 @@ class HomePage(Page):
 
 
 # The catalogue search index lives in cms.search; its models belong to this app.
-from cms.search.models import CatalogueEntry, CatalogueFacet  # noqa: E402, F401
+from cms.search.models import (  # noqa: E402, F401
+    CatalogueEntry,
+    CatalogueFacet,
+    CatalogueTerm,
+    CatalogueTermFacet,
+)

@@ -118,3 +118,42 @@ class CatalogueFacet(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+
+class CatalogueTerm(models.Model):
+    """A word found in a large share of the catalogue (PostgreSQL only), whose facet counts
+    are kept in CatalogueTermFacet so that searching it reads them instead of unnesting the
+    facet ids of thousands of entries (benchmarks/README.md).
+
+    Chosen by ``manage.py catalog_index terms`` (daily from cron, and after a rebuild); which
+    words are chosen only changes speed, never results: the counts of a chosen word are kept
+    exact by the index writer, and any other word is counted from its matches.
+    """
+
+    # plainto_tsquery('simple', word)::text, compared with the search's own query text.
+    query = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        app_label = "cms"
+
+    def __str__(self):
+        return self.query
+
+
+class CatalogueTermFacet(models.Model):
+    """How many entries matching a CatalogueTerm have a facet value."""
+
+    term = models.ForeignKey(CatalogueTerm, on_delete=models.CASCADE, related_name="counts")
+    facet = models.ForeignKey(CatalogueFacet, on_delete=models.CASCADE, related_name="+")
+    # Not a PositiveIntegerField: PostgreSQL checks a CHECK constraint on the row an upsert
+    # proposes, so taking an entry away (a -1 for an existing row) would fail.
+    entry_count = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "cms"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "facet"], name="catalogue_term_facet_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.term}: {self.facet} × {self.entry_count}"

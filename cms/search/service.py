@@ -107,4 +107,11 @@ def rebuild(progress=None, batch_size=200):
         indexed += len(documents)
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
+    DatabaseBackend().refresh_terms()
     return indexed
+
+
+def refresh_terms():
+    """Choose the broad words whose facet counts the database index keeps (daily, cron).
+    Returns (words kept, new, dropped)."""
+    return DatabaseBackend().refresh_terms()

@@ -8,7 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from cms.search import service
 from cms.search.backends.database import ENTRY, DatabaseBackend
 from cms.search.documents import build_document
-from cms.search.models import TIER_BOOST, CatalogueEntry, CatalogueFacet, Status
+from cms.search.models import (
+    TIER_BOOST,
+    CatalogueEntry,
+    CatalogueFacet,
+    CatalogueTerm,
+    CatalogueTermFacet,
+    Status,
+)
 from tests.search.conftest import slugs
 from tests.search.scenarios import QUALITY
 from textbooks.models import UnitPage
@@ -251,3 +258,92 @@ def test_postgres_writes_each_entry_once_with_the_vectors_of_its_texts(db, demo_
         )
         entries, matching = cursor.fetchone()
     assert entries == matching == len(demo_catalogue)
+
+
+# -- kept facet counts of broad words (PostgreSQL) ---------------------------------------------
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "kept word counts exist on PostgreSQL only; runs in make test's PostgreSQL pass"
+        )
+
+
+def kept_counts():
+    """{(word, facet id): entries}, as kept (zeros left out)."""
+    rows = CatalogueTermFacet.objects.filter(entry_count__gt=0)
+    return {
+        (query.strip("'"), facet_id): n
+        for query, facet_id, n in rows.values_list("term__query", "facet_id", "entry_count")
+    }
+
+
+def recounted(words):
+    """The same, recounted from the entries that searching each word finds."""
+    counts = {}
+    for word in words:
+        found = [hit.textbook_id for hit in service.search(word, per_page=100).hits]
+        for ids in CatalogueEntry.objects.filter(textbook_id__in=found).values_list(
+            "facet_ids", flat=True
+        ):
+            for i in ids:
+                counts[word, i] = counts.get((word, i), 0) + 1
+    return counts
+
+
+def kept_words():
+    return {query.strip("'") for query in CatalogueTerm.objects.values_list("query", flat=True)}
+
+
+def test_broad_words_keep_exact_facet_counts_through_every_write(db, demo_catalogue, postgres_only):
+    # The demo fixture rebuilt the index, which chooses the words: a tenth of 13 entries is 2.
+    words = kept_words()
+    assert {"技术", "数控", "编程"} <= words and "g71" not in words  # G71: one textbook
+    assert kept_counts() == recounted(words)
+    backend = DatabaseBackend()
+    backend.remove(demo_catalogue["cnc-programming"])
+    backend.remove(demo_catalogue["ev-battery"])
+    assert kept_counts() == recounted(words)
+    backend.index(build_document(demo_catalogue["ev-battery"]))
+    service.reindex_textbook(demo_catalogue["basic-nursing"])
+    assert kept_counts() == recounted(words)
+    # What a teacher sees: each count is what selecting the value returns.
+    for result in service.search("数控").facets:
+        for option in result.options:
+            narrowed = service.search("数控", {result.key: [option.value]})
+            assert narrowed.total == option.count, (result.key, option.label)
+
+
+def test_searching_a_broad_word_reads_its_kept_counts(db, postgres_only):
+    kept = CatalogueTermFacet.objects.filter(term__query="'技术'", facet__facet="tier")
+    national = kept.get(facet__value="national")
+    assert facet(service.search("技术"), "tier")["national"].count == national.entry_count
+    kept.filter(pk=national.pk).update(entry_count=999)  # only the kept row says 999
+    assert facet(service.search("技术"), "tier")["national"].count == 999
+    # A word not kept (G71) and a filtered search are counted from their matches.
+    assert facet(service.search("G71"), "tier")["national"].count == 1
+
+
+def test_the_daily_refresh_follows_the_share_of_the_catalogue(db, postgres_only):
+    backend = DatabaseBackend()
+    before = kept_words()
+    kept, new, dropped = backend.refresh_terms(share=0.5)  # at least 7 of 13 entries
+    after = kept_words()
+    assert (kept, new, dropped) == (len(after), 0, len(before - after))
+    assert "数控" not in after and "技术" in after
+    assert all(service.search(word).total >= 7 for word in after)
+    assert kept_counts() == recounted(after)
+    kept, new, dropped = backend.refresh_terms()
+    assert (kept, new, dropped) == (len(before), len(before - after), 0)
+    assert kept_words() == before
+    assert kept_counts() == recounted(before)
+
+
+def test_terms_command_says_how_many_words_it_keeps(db, capsys):
+    call_command("catalog_index", "terms")
+    out = capsys.readouterr().out
+    expected = CatalogueTerm.objects.count()
+    assert f"Facet counts kept for {expected} broad words (0 new, 0 dropped)." in out
+    assert expected > 0 or connection.vendor != "postgresql"

@@ -4,13 +4,28 @@ from cms.search import service
 
 
 class Command(BaseCommand):
-    help = "Rebuild the catalogue search index (database, and Elasticsearch when configured)."
+    help = (
+        "Rebuild the catalogue search index (database, and Elasticsearch when configured), "
+        "or choose the broad words whose facet counts the database index keeps."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild"], help="rebuild: re-index everything")
+        parser.add_argument(
+            "action",
+            choices=["rebuild", "terms"],
+            help="rebuild: re-index everything; terms: choose the broad words anew (daily)",
+        )
         parser.add_argument("--batch-size", type=int, default=200)
 
     def handle(self, action, batch_size, **options):
+        if action == "terms":
+            kept, new, dropped = service.refresh_terms()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Facet counts kept for {kept} broad words ({new} new, {dropped} dropped)."
+                )
+            )
+            return
         names = ", ".join(backend.name for backend in service.backends())
         self.stdout.write(f"Rebuilding the catalogue index ({names})")
         interactive = self.stdout.isatty()
