@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import pgettext
 
 
 def in_record_language():
@@ -9,3 +10,13 @@ def in_record_language():
     written in the site's language, not in that of whoever happened to act: everyone reads
     these records later, and an edition archive is the edition as published."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def enumeration(items):
+    """Items listed in one sentence: 使用跟踪报告、修订内容对照表 / usage report, change table."""
+    return pgettext("enumeration separator", "、").join(map(str, items))
+
+
+def clauses(items):
+    """Clauses of one sentence: 请填写审核意见；请选择审核结论 / Write …; choose …"""
+    return pgettext("clause separator", "；").join(map(str, items))

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cms.i18n import enumeration
 from media.models import MediaKind
 
 HEAD_BYTES = 8192
@@ -146,7 +147,7 @@ def check_type(kind, detected):
                 if detected is not UNKNOWN
                 else _("无法识别的格式（%(type)s）") % {"type": UNKNOWN.rule_type},
                 "kind": MediaKind(kind).label,
-                "allowed": "、".join(allowed),
+                "allowed": enumeration(allowed),
             },
         )
 

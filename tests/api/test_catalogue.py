@@ -84,6 +84,13 @@ def test_bad_parameters_are_a_400_naming_each_one(demo_catalogue, api, params, f
     assert body["error"]["details"][field].startswith(message)
 
 
+def test_an_english_client_reads_the_allowed_values_punctuated_in_english(demo_catalogue, client):
+    response = client.get(LIST, {"tier": "county"}, headers={"accept-language": "en"})
+    assert response.status_code == 400
+    details = response.json()["error"]["details"]
+    assert details["tier"] == "Allowed values: national, provincial, school."
+
+
 def test_a_page_past_the_end_is_a_404(demo_catalogue, api):
     pages = -(-len(demo_catalogue) // 10)
     body = api(LIST, status=404, page=pages + 1, page_size=10)

@@ -1,6 +1,7 @@
 """The review state machine: legal transitions, refusals, recusal, the decision rule."""
 
 import pytest
+from django.utils import translation
 
 from textbooks import roles
 from textbooks.models import InstitutionKind, UnitPage
@@ -304,6 +305,15 @@ def test_only_assigned_reviewer_gives_opinion_and_only_admins_assign(world):
         ),
         "适宜性评分须为 1 至 5 的整数；请填写审核意见；请选择审核结论",
     )
+
+
+def test_a_reviewer_reading_english_gets_the_problems_punctuated_in_english(world):
+    u = world["users"]
+    case = submitted_case(world["textbook"], u["author"])
+    a = assign(case, u["province"], u["reviewer"])
+    with translation.override("en"), pytest.raises(WorkflowError) as refused:
+        services.record_opinion(a, user=u["reviewer"], scores=SCORES, comment="", outcome="?")
+    assert refused.value.message == "Write your review opinion; Choose an outcome."
 
 
 def test_one_open_case_per_textbook(world):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 
+from cms.i18n import enumeration
 from textbooks.api.blocks import stream
 from textbooks.api.openapi import build_spec
 from textbooks.models import Textbook, Tier
@@ -189,13 +190,13 @@ def _filtered(params, errors):
         if tier in Tier.values:
             textbooks = textbooks.filter(tier=tier)
         else:
-            errors["tier"] = _("可选值：%(values)s。") % {"values": "、".join(Tier.values)}
+            errors["tier"] = _("可选值：%(values)s。") % {"values": enumeration(Tier.values)}
     form = params.get("form")
     if form:
         if form in FORMS:
             textbooks = textbooks.filter(**{FORMS[form]: True})
         else:
-            errors["form"] = _("可选值：%(values)s。") % {"values": "、".join(FORMS)}
+            errors["form"] = _("可选值：%(values)s。") % {"values": enumeration(FORMS)}
     course = params.get("course")
     if course:
         if course.isdigit():
@@ -236,7 +237,7 @@ def index(request):
 def textbook_list(request):
     params = request.GET
     errors = {
-        name: _("不支持的参数。可用参数：%(names)s。") % {"names": "、".join(LIST_PARAMETERS)}
+        name: _("不支持的参数。可用参数：%(names)s。") % {"names": enumeration(LIST_PARAMETERS)}
         for name in params
         if name not in LIST_PARAMETERS
     }

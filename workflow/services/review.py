@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
+from cms.i18n import clauses, enumeration
 from workflow import notifications
 from workflow.models import (
     CaseKind,
@@ -125,7 +126,7 @@ def _take_documents(case, change_summary, change_categories, usage_report, chang
             missing.append(_("修订类别（新知识、新技术、新工艺、新方法）"))
     if missing:
         raise WorkflowError(
-            _("送审材料不全，缺少：%(missing)s。") % {"missing": "、".join(missing)}
+            _("送审材料不全，缺少：%(missing)s。") % {"missing": enumeration(missing)}
         )
 
 
@@ -293,7 +294,7 @@ def record_opinion(assignment, *, user, scores, comment, outcome):
         if outcome not in Outcome.values:
             errors.append(_("请选择审核结论"))
         if errors:
-            raise WorkflowError("；".join(errors) + "。")
+            raise WorkflowError(_("%(problems)s。") % {"problems": clauses(errors)})
         return Opinion.objects.create(
             assignment=assignment, comment=comment.strip(), outcome=outcome, **scores
         )
@@ -369,7 +370,7 @@ def decide(case, *, user, reason=""):
         missing = missing_opinions(case)
         if missing and outcome != CaseState.REJECTED:
             raise WorkflowError(
-                _("尚不能作出审核结论：%(missing)s。") % {"missing": "；".join(missing)}
+                _("尚不能作出审核结论：%(missing)s。") % {"missing": clauses(missing)}
             )
         case.decided_at = timezone.now()
         apply_transition(case, DECISION_TRANSITIONS[outcome], by=user, reason=reason)
