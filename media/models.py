@@ -71,7 +71,7 @@ class MediaAsset(models.Model):
         verbose_name_plural = _("数字资源")
 
     def __str__(self):
-        return f"{self.title}（{self.get_kind_display()}）"
+        return _("%(title)s（%(kind)s）") % {"title": self.title, "kind": self.get_kind_display()}
 
     def get_absolute_url(self):
         """The stable, access-checked address of this asset (templates link here)."""

@@ -47,7 +47,12 @@ def sheet_entries(textbook):
             if asset is not None:
                 label = block.get("caption") or asset.title
                 entries.append(
-                    (f"　{asset.get_kind_display()}：{label}", ShortLink.for_asset(asset))
+                    (
+                        "　"
+                        + _("%(kind)s：%(label)s")
+                        % {"kind": asset.get_kind_display(), "label": label},
+                        ShortLink.for_asset(asset),
+                    )
                 )
     return entries
 

@@ -17,7 +17,7 @@ from wagtail.users.models import UserProfile
 from tests.search.conftest import demo_catalogue
 from textbooks import roles
 from textbooks.models import Textbook, UnitPage
-from workflow.models import Edition, ReviewAssignment, ReviewCase, TrackKind
+from workflow.models import Edition, Opinion, ReviewAssignment, ReviewCase, TrackKind
 
 __all__ = ["demo_catalogue"]
 
@@ -442,6 +442,18 @@ def test_an_edition_is_named_in_the_language_of_its_reader(demo_catalogue, db):
         assert str(edition) == f"{title}, edition {edition.version}"
         assert str(leaf) == f"{title}, edition {edition.version} · {leaf.page.title}"
     assert str(edition) == f"{title} 第 {edition.version} 版"
+
+
+def test_review_records_are_named_in_the_language_of_their_reader(demo_catalogue, db):
+    case = ReviewCase.objects.get(textbook__slug="cnc-programming", kind="initial")
+    pinned = case.pinned_revisions.select_related("page").first()
+    opinion = Opinion.objects.filter(assignment__track__case=case).first()
+    with translation.override("en"):
+        assert str(case) == f"{case.textbook} (Initial review, Published)"
+        assert str(pinned) == f"{pinned.page.title} ({pinned.get_change_type_display()})"
+        assert str(opinion) == f"{opinion.assignment.reviewer}: Pass"
+    assert str(case) == f"{case.textbook}（首次审核，已发布）"
+    assert str(opinion) == f"{opinion.assignment.reviewer}：通过"
 
 
 # Punctuation: an English page punctuates its UI text in English ------------------------------

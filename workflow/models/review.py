@@ -104,7 +104,11 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("审核案")
 
     def __str__(self):
-        return f"{self.textbook}（{self.get_kind_display()}，{self.get_state_display()}）"
+        return _("%(textbook)s（%(kind)s，%(state)s）") % {
+            "textbook": self.textbook,
+            "kind": self.get_kind_display(),
+            "state": self.get_state_display(),
+        }
 
     @property
     def is_revision(self):
@@ -163,7 +167,10 @@ class PinnedRevision(LeafAtRevision):
         verbose_name_plural = _("送审活页")
 
     def __str__(self):
-        return f"{self.page.title}（{self.get_change_type_display()}）"
+        return _("%(title)s（%(change)s）") % {
+            "title": self.page.title,
+            "change": self.get_change_type_display(),
+        }
 
 
 class ReviewTrack(models.Model):
@@ -243,4 +250,7 @@ class Opinion(models.Model):
         verbose_name_plural = _("审核意见")
 
     def __str__(self):
-        return f"{self.assignment.reviewer}：{self.get_outcome_display()}"
+        return _("%(reviewer)s：%(outcome)s") % {
+            "reviewer": self.assignment.reviewer,
+            "outcome": self.get_outcome_display(),
+        }
