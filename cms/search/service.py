@@ -111,7 +111,8 @@ def rebuild(progress=None, batch_size=200):
     return indexed
 
 
-def refresh_terms():
+def refresh_terms(lock_timeout=None):
     """Choose the broad words whose facet counts the database index keeps (daily, cron).
-    Returns (words kept, new, dropped)."""
-    return DatabaseBackend().refresh_terms()
+    Returns (words kept, new, dropped); raises IndexBusy after ``lock_timeout`` seconds
+    of waiting for index writes in flight, having changed nothing."""
+    return DatabaseBackend().refresh_terms(lock_timeout=lock_timeout)

@@ -5,16 +5,19 @@ writer's uncommitted entry, while the writer, which started before 甲 was kept,
 into no word: 甲 would show two textbooks where searching finds three.
 """
 
+import io
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
 from cms.search.backends.database import DatabaseBackend
 from cms.search.documents import CatalogueDocument
-from cms.search.models import CatalogueTermFacet, Status
+from cms.search.models import CatalogueTerm, CatalogueTermFacet, Status
 from cms.search.segment import index_text
 
 pytestmark = [
@@ -48,9 +51,9 @@ def document(textbook, body):
     )
 
 
-def test_a_writer_in_flight_is_counted_into_the_words_chosen_meanwhile(
-    transactional_db, make_user, make_textbook
-):
+@pytest.fixture
+def catalogue(transactional_db, make_user, make_textbook):
+    """Three indexed textbooks (甲, 甲, 乙) and a fourth not yet indexed; no word kept."""
     chief = make_user()
     textbooks = [make_textbook(chief) for _ in range(4)]
     backend = DatabaseBackend()
@@ -58,17 +61,36 @@ def test_a_writer_in_flight_is_counted_into_the_words_chosen_meanwhile(
     backend.bulk_index(
         [document(t, body) for t, body in zip(textbooks[:3], ["甲", "甲", "乙"], strict=True)]
     )
+    return backend, textbooks
+
+
+@contextmanager
+def writer_in_flight(backend, document):
+    """Another connection indexing ``document``, its transaction open until the block ends."""
     written, release = threading.Event(), threading.Event()
-    chosen = {}
 
     def write():
         try:
             with transaction.atomic():
-                backend.bulk_index([document(textbooks[3], "甲")])
+                backend.bulk_index([document])
                 written.set()
                 release.wait(10)
         finally:
             connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert written.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        writer.join(10)
+
+
+def test_a_writer_in_flight_is_counted_into_the_words_chosen_meanwhile(catalogue):
+    backend, textbooks = catalogue
+    chosen = {}
 
     def refresh():
         try:
@@ -76,18 +98,34 @@ def test_a_writer_in_flight_is_counted_into_the_words_chosen_meanwhile(
         finally:
             connection.close()
 
-    writer = threading.Thread(target=write)
-    writer.start()
-    assert written.wait(10)
     refresher = threading.Thread(target=refresh)
-    refresher.start()
-    time.sleep(0.5)
-    assert refresher.is_alive(), "the refresh must wait for the writer's transaction"
-    release.set()
-    writer.join(10)
+    with writer_in_flight(backend, document(textbooks[3], "甲")):
+        refresher.start()
+        time.sleep(0.5)
+        assert refresher.is_alive(), "the refresh must wait for the writer's transaction"
     refresher.join(10)
 
     assert chosen["result"][1] >= 1  # 甲 (3 of 4 entries) is new
     kept = CatalogueTermFacet.objects.get(term__query="'甲'", facet__facet="tier")
     assert kept.entry_count == 3
     assert backend.search("甲").total == 3
+
+
+def test_the_daily_command_gives_up_on_a_long_write_and_changes_nothing(catalogue):
+    backend, textbooks = catalogue
+    backend.refresh_terms(share=0.5)
+    before = set(CatalogueTerm.objects.values_list("query", flat=True))
+    with writer_in_flight(backend, document(textbooks[3], "乙")):
+        with pytest.raises(CommandError) as refused:
+            call_command("catalog_index", "terms", "--lock-timeout", "0.2")
+    assert str(refused.value) == (
+        "Index writes held the catalogue for more than 0.2 s, so the broad words were not "
+        "chosen again; nothing changed. Run it again later, or with a longer --lock-timeout."
+    )
+    assert "'甲'" in before and "'乙'" not in before  # 2 and 1 of 3 entries
+    assert set(CatalogueTerm.objects.values_list("query", flat=True)) == before
+    # Once the writer is done, the next run (a tenth of the catalogue: every word) keeps 乙.
+    out = io.StringIO()
+    call_command("catalog_index", "terms", stdout=out)
+    assert out.getvalue().startswith("Facet counts kept for ")
+    assert CatalogueTermFacet.objects.get(term__query="'乙'", facet__facet="tier").entry_count == 2

@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cms.search import service
+from cms.search.backends.database import IndexBusy
 
 
 class Command(BaseCommand):
@@ -16,10 +17,23 @@ class Command(BaseCommand):
             help="rebuild: re-index everything; terms: choose the broad words anew (daily)",
         )
         parser.add_argument("--batch-size", type=int, default=200)
+        parser.add_argument(
+            "--lock-timeout",
+            type=float,
+            default=60,
+            help="terms: give up after waiting this many seconds for index writes in flight",
+        )
 
-    def handle(self, action, batch_size, **options):
+    def handle(self, action, batch_size, lock_timeout, **options):
         if action == "terms":
-            kept, new, dropped = service.refresh_terms()
+            try:
+                kept, new, dropped = service.refresh_terms(lock_timeout=lock_timeout)
+            except IndexBusy as busy:
+                raise CommandError(
+                    f"Index writes held the catalogue for more than {busy.seconds:g} s, so "
+                    "the broad words were not chosen again; nothing changed. Run it again "
+                    "later, or with a longer --lock-timeout."
+                ) from busy
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Facet counts kept for {kept} broad words ({new} new, {dropped} dropped)."

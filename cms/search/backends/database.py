@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -61,6 +61,17 @@ TERM_FACET = CatalogueTermFacet._meta.db_table
 # A word in at least this share of the catalogue gets its facet counts kept (CatalogueTerm):
 # below it a search unnests at most a tenth of the catalogue's facet ids (数控, 17 %: 11 ms).
 BROAD_TERM_SHARE = 0.1
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ran out
+
+
+class IndexBusy(Exception):
+    """Index writes held the catalogue entries longer than the caller would wait."""
+
+    def __init__(self, seconds):
+        super().__init__(f"index writes held the catalogue entries for more than {seconds} s")
+        self.seconds = seconds
+
+
 FTS_TABLE = "cms_catalogue_fts"
 # ts_rank weights for {D, C, B, A}: a title word counts five times a major or course word.
 # ts_rank saturates near 1, so at a lower ratio a textbook whose title is the query (数控车床
@@ -153,14 +164,26 @@ class PostgresFullText:
                 params,
             )
 
-    def refresh_terms(self, share):
+    def refresh_terms(self, share, lock_timeout=None):
         """Keep facet counts for the words found in at least ``share`` of the entries: drop
         the words that fell below, count the new ones (the others' counts are exact already,
         so a daily run counts little). Holds a SHARE lock on the entries meanwhile (searches
         go on, writers wait): a writer either committed before the words were counted or
-        counts itself into them after. Returns (words kept, new, dropped)."""
+        counts itself into them after. Waiting for writers in flight longer than
+        ``lock_timeout`` seconds (None: as long as it takes) raises IndexBusy: writers
+        queue behind a waiting lock, so publishing would stall meanwhile. Returns (words
+        kept, new, dropped)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {ENTRY} IN SHARE MODE")
+            if lock_timeout is not None:
+                timeout = f"{max(1, round(lock_timeout * 1000))}ms"
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+            try:
+                cursor.execute(f"LOCK TABLE {ENTRY} IN SHARE MODE")
+            except OperationalError as error:
+                if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                    raise IndexBusy(lock_timeout) from error
+                raise
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
             cursor.execute(
                 "SELECT s.word, s.q::text FROM (SELECT w.word, plainto_tsquery('simple', w.word) "
                 f"AS q FROM ts_stat('SELECT search_vector FROM {ENTRY}') AS w "
@@ -316,7 +339,7 @@ class SqliteFullText:
     def count_terms(entry_ids, sign, term_ids=None):
         """No kept counts to follow (``refresh_terms``)."""
 
-    def refresh_terms(self, share):
+    def refresh_terms(self, share, lock_timeout=None):
         """Keeps no word's counts."""
         return 0, 0, 0
 
@@ -523,12 +546,13 @@ class DatabaseBackend:
             CatalogueEntry.objects.all().delete()
             CatalogueFacet.objects.all().delete()
 
-    def refresh_terms(self, share=BROAD_TERM_SHARE):
+    def refresh_terms(self, share=BROAD_TERM_SHARE, lock_timeout=None):
         """Choose anew the words whose facet counts are kept (CatalogueTerm): daily from
         cron and after a rebuild, as the catalogue's vocabulary drifts. Returns (words kept,
-        new, dropped)."""
+        new, dropped); raises IndexBusy, having changed nothing, when index writes held
+        the entries for more than ``lock_timeout`` seconds."""
         with transaction.atomic():
-            return full_text().refresh_terms(share)
+            return full_text().refresh_terms(share, lock_timeout)
 
     def count(self):
         return CatalogueEntry.objects.count()
