@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import pgettext
+from django.utils.translation import gettext
 
 
 def in_record_language():
@@ -13,10 +13,11 @@ def in_record_language():
 
 
 def enumeration(items):
-    """Items listed in one sentence: 使用跟踪报告、修订内容对照表 / usage report, change table."""
-    return pgettext("enumeration separator", "、").join(map(str, items))
+    """Items listed in one sentence: 使用跟踪报告、修订内容对照表 / usage report, change table.
+    Templates join with the same message: ``|join:_("、")``."""
+    return gettext("、").join(map(str, items))
 
 
 def clauses(items):
     """Clauses of one sentence: 请填写审核意见；请选择审核结论 / Write …; choose …"""
-    return pgettext("clause separator", "；").join(map(str, items))
+    return gettext("；").join(map(str, items))

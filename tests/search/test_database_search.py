@@ -1,5 +1,7 @@
 """The database backend over the demo catalogue (runs on SQLite and on PostgreSQL)."""
 
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -24,6 +26,17 @@ from textbooks.models.catalogue import Tier
 # django_db also orders these tests with the other database tests, before the transactional
 # ones (live server, races), whose flush would remove the role groups the demo needs.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalogue", "database_only")]
+
+
+@pytest.fixture
+def postgres_only():
+    """For what exists on PostgreSQL only (tsvector columns, planner settings, kept word
+    counts): skipped on SQLite, run in make test's PostgreSQL pass."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "PostgreSQL only (tsvector, planner settings, kept word counts); runs in "
+            "make test's PostgreSQL pass"
+        )
 
 
 def test_the_quality_set_is_large_enough():
@@ -90,13 +103,13 @@ def test_facet_counts_are_what_selecting_the_value_returns(db):
                 assert narrowed.total == option.count, (query, result.key, option.label)
 
 
-def counted_directly():
-    """{facet id: entries having it}, recounted from the entries."""
-    counts = {}
-    for ids in CatalogueEntry.objects.values_list("facet_ids", flat=True):
-        for i in ids:
-            counts[i] = counts.get(i, 0) + 1
-    return counts
+def counted_directly(entries=None):
+    """{facet id: entries having it}, recounted from ``entries`` (default: all)."""
+    counts = Counter()
+    entries = CatalogueEntry.objects.all() if entries is None else entries
+    for ids in entries.values_list("facet_ids", flat=True):
+        counts.update(ids)
+    return dict(counts)
 
 
 def test_catalogue_wide_counts_follow_every_write(db, demo_catalogue):
@@ -176,11 +189,7 @@ def test_a_retired_textbook_comes_after_its_successor(db, demo_catalogue):
     assert slugs(service.search(query)) == ["cnc-lathe-secondary", "cnc-programming"]
 
 
-def test_searching_leaves_no_planner_setting_behind_in_the_callers_transaction(db):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the planner setting exists on PostgreSQL only; runs in make test's PostgreSQL pass"
-        )
+def test_searching_leaves_no_planner_setting_behind_in_the_callers_transaction(db, postgres_only):
     service.search("数控")
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
@@ -238,13 +247,11 @@ def test_every_tier_has_a_boost():
     assert TIER_BOOST[Tier.NATIONAL] > TIER_BOOST[Tier.PROVINCIAL] > TIER_BOOST[Tier.SCHOOL]
 
 
-def test_postgres_writes_each_entry_once_with_the_vectors_of_its_texts(db, demo_catalogue):
+def test_postgres_writes_each_entry_once_with_the_vectors_of_its_texts(
+    db, demo_catalogue, postgres_only
+):
     """One row version per write (no UPDATE after the INSERT), and the vectors are exactly
     the weighted vectors of the segmented texts: title A, majors and courses B, content C."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "tsvector columns exist on PostgreSQL only; runs in make test's PostgreSQL pass"
-        )
     with CaptureQueriesContext(connection) as writes:
         service.reindex_textbook(demo_catalogue["ev-battery"])
     assert not [q for q in writes if q["sql"].startswith("UPDATE") and ENTRY in q["sql"]]
@@ -263,14 +270,6 @@ def test_postgres_writes_each_entry_once_with_the_vectors_of_its_texts(db, demo_
 # -- kept facet counts of broad words (PostgreSQL) ---------------------------------------------
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "kept word counts exist on PostgreSQL only; runs in make test's PostgreSQL pass"
-        )
-
-
 def kept_counts():
     """{(word, facet id): entries}, as kept (zeros left out)."""
     rows = CatalogueTermFacet.objects.filter(entry_count__gt=0)
@@ -285,11 +284,8 @@ def recounted(words):
     counts = {}
     for word in words:
         found = [hit.textbook_id for hit in service.search(word, per_page=100).hits]
-        for ids in CatalogueEntry.objects.filter(textbook_id__in=found).values_list(
-            "facet_ids", flat=True
-        ):
-            for i in ids:
-                counts[word, i] = counts.get((word, i), 0) + 1
+        entries = CatalogueEntry.objects.filter(textbook_id__in=found)
+        counts.update({(word, i): n for i, n in counted_directly(entries).items()})
     return counts
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from cms.i18n import enumeration
 from workflow.models.leaves import LeafAtRevision
 
 
@@ -116,7 +117,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
 
     def get_change_categories_display(self):
         labels = dict(ChangeCategory.choices)
-        return str(_("、")).join(str(labels[c]) for c in self.change_categories if c in labels)
+        return enumeration(labels[c] for c in self.change_categories if c in labels)
 
     # Transitions. Bodies are empty on purpose: services do the work around them.
     @transition(state, source=CaseState.DRAFT, target=CaseState.SUBMITTED)

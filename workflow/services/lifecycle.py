@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cms.i18n import in_record_language
+from cms.i18n import enumeration, in_record_language
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
@@ -452,7 +452,7 @@ def administered_textbooks(user):
             Institution.objects.filter(members=user).values_list("province", flat=True).distinct()
         )
         labels = dict(PROVINCES)
-        return Textbook.objects.filter(province__in=provinces), _("、").join(
-            str(labels[p]) for p in provinces
+        return Textbook.objects.filter(province__in=provinces), enumeration(
+            labels[p] for p in provinces
         )
     return None, ""
