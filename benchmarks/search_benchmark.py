@@ -256,8 +256,8 @@ def wagtail_pages(textbook_ids, count):
 
 def page_textbook():
     """The demo catalogue and one 20-leaf textbook, published through the review workflow."""
-    from textbooks.demo.content import CNC_UNITS, TEXTBOOKS
-    from textbooks.demo.loader import DemoLoader
+    from cms.demo.content import CNC_UNITS, TEXTBOOKS
+    from cms.demo.loader import DemoLoader
 
     if Textbook.objects.filter(slug=PAGE_SLUG, editions__isnull=False).exists():
         return

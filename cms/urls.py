@@ -10,10 +10,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("textbooks.api.urls")),
+    path("api/v1/", include("cms.api.urls")),
     path("search/", catalogue_search, name="catalogue_search"),
-    path("", include("workflow.public_urls")),
-    path("", include("media.urls")),
+    path("", include("cms.site.urls")),
+    path("", include("cms.site.media_urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,3 @@ class MediaConfig(AppConfig):
     name = "media"
     label = "media"
     verbose_name = _("数字资源")
-
-    def ready(self):
-        from media import signals  # noqa: F401  (connects the receivers)

@@ -2,10 +2,8 @@
 
 import json
 
-from wagtail.models import Revision
-
+from media import hooks
 from textbooks.models import TextbookPage, UnitPage
-from workflow.models import EditionLeaf
 
 MEDIA_BLOCK = "media_resource"
 
@@ -60,13 +58,9 @@ def is_published(asset):
 
 def referenced_asset_ids():
     """Ids of assets that the live content or the latest revision of any leaf refers to, or
-    a revision that a published edition pins (old editions stay readable)."""
-    ids = set()
+    that a layer above keeps (published editions stay readable)."""
+    ids = hooks.gather(hooks.ASSETS_IN_USE)
     for leaf in UnitPage.objects.select_related("latest_revision"):
         ids.update(asset_ids_in_stream(live_body(leaf)))
         ids.update(asset_ids_in_stream(latest_body(leaf)))
-    for content in Revision.objects.filter(
-        pk__in=EditionLeaf.objects.values("revision_id")
-    ).values_list("content", flat=True):
-        ids.update(asset_ids_in_stream(content.get("body", "[]")))
     return ids

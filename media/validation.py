@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from cms.i18n import enumeration
 from media.models import MediaKind
+from textbooks.i18n import enumeration
 
 HEAD_BYTES = 8192
 CHUNK = 1024 * 1024

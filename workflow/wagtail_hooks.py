@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.models import Revision
 
+from media import hooks as media_hooks
+from media.references import asset_ids_in_stream
 from workflow import urls
+from workflow.archives import archived_keys
+from workflow.models import EditionLeaf
 from workflow.services.lifecycle import administered_textbooks, watchlist
 from workflow.views.admin import my_open_assignments
 
@@ -64,3 +69,15 @@ def add_lifecycle_panel(request, panels):
     textbooks, scope = administered_textbooks(request.user)
     if textbooks is not None:
         panels.append(LifecyclePanel(watchlist(textbooks), scope))
+
+
+@hooks.register(media_hooks.ASSETS_IN_USE)
+def assets_pinned_by_editions():
+    """Old editions stay readable: the assets their pinned revisions show are kept."""
+    for content in Revision.objects.filter(
+        pk__in=EditionLeaf.objects.values("revision_id")
+    ).values_list("content", flat=True):
+        yield from asset_ids_in_stream(content.get("body", "[]"))
+
+
+hooks.register(media_hooks.KEYS_IN_USE, archived_keys)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import resolve
 from openapi_spec_validator import validate
 
-from textbooks.api import views
+from cms.api import views
 
 pytestmark = pytest.mark.django_db
 

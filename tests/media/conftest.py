@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from moto.moto_api._internal.models import moto_api_backend
 from wagtail.models import Page
 
+from cms.demo.loader import tiny_mp4
 from media.services import create_asset
 from textbooks.blocks import LeafStreamBlock
-from textbooks.demo.loader import tiny_mp4
 from textbooks.models import UnitPage
 
 BUCKET = "textbooks-test"

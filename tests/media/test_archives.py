@@ -8,11 +8,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from media import storage
-from media.archives import ArchiveExists, archive_prefix, source_for_edition, write_archive
-from media.models import EditionArchive, MediaAsset, ShortLink
+from media.models import MediaAsset, ShortLink
 from tests.media.conftest import S3Endpoint, media_block, mp4_bytes, upload
 from tests.workflow.conftest import add_leaf, published_edition
-from workflow.models import CaseKind
+from workflow.archives import ArchiveExists, archive_prefix, source_for_edition, write_archive
+from workflow.models import CaseKind, EditionArchive
 
 
 @pytest.fixture

@@ -102,22 +102,18 @@ def test_the_fragments_render_the_form_and_the_corrections(published):
     leaf = first.leaves.get(page_id=published["leaves"][0].pk).revision.as_object()
     request = RequestFactory().get("/")
     form = render_to_string(
-        "workflow/includes/erratum_form.html", {"edition": first, "page": leaf}, request=request
+        "cms/includes/erratum_form.html", {"edition": first, "page": leaf}, request=request
     )
     assert f'action="{published["url"]}"' in form
     assert 'name="csrfmiddlewaretoken"' in form
-    fixed = render_to_string(
-        "workflow/includes/errata_fixed.html", {"edition": first, "leaf": leaf}
-    )
+    fixed = render_to_string("cms/includes/errata_fixed.html", {"edition": first, "leaf": leaf})
     assert "第 1.1 版已更正：“S100” → “S1000”" in fixed
     with translation.override("en"):
-        fixed = render_to_string(
-            "workflow/includes/errata_fixed.html", {"edition": first, "leaf": leaf}
-        )
+        fixed = render_to_string("cms/includes/errata_fixed.html", {"edition": first, "leaf": leaf})
     assert "Corrected in edition 1.1: “S100” → “S1000”" in fixed
     other = first.leaves.get(page_id=published["leaves"][1].pk).revision.as_object()
     assert "本页勘误" not in render_to_string(
-        "workflow/includes/errata_fixed.html", {"edition": first, "leaf": other}
+        "cms/includes/errata_fixed.html", {"edition": first, "leaf": other}
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from media.archives import render_leaf, source_for_edition
 from tests.workflow.conftest import published_edition
+from workflow.archives import render_leaf, source_for_edition
 from workflow.models import AuditLogEntry, ReviewCase, TextbookLifecycle
 
 pytestmark = pytest.mark.django_db

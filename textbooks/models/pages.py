@@ -1,9 +1,10 @@
-"""Textbook content as Wagtail pages: one TextbookPage per Textbook, its UnitPages are the leaves."""
+"""Textbook content as Wagtail pages: one TextbookPage per Textbook, its UnitPages are the leaves.
+
+The models render only what they hold (an editor's preview). Teachers read the published
+edition: the public site serves these pages from it (cms/site/pages.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField, StreamField
@@ -78,16 +79,6 @@ class CatalogueIndexPage(Page):
     class Meta:
         verbose_name = _("教材目录")
 
-    def get_context(self, request, *args, **kwargs):
-        # The catalogue is the search index browsed without words: published editions only,
-        # with their edition numbers and badges, a page at a time (tens of thousands of books).
-        from cms.search import service
-
-        context = super().get_context(request, *args, **kwargs)
-        page = request.GET.get("page", "1")
-        context["results"] = service.search("", page=int(page) if page.isdigit() else 1)
-        return context
-
 
 class TextbookPage(Page):
     textbook = models.OneToOneField(
@@ -120,13 +111,6 @@ class TextbookPage(Page):
 
     def permissions_for_user(self, user):
         return AuthorScopedPermissionTester(user, self, self.textbook)
-
-    def get_context(self, request, *args, **kwargs):
-        from workflow.services.reading import textbook_reading
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(textbook_reading(self))
-        return context
 
 
 class UnitPage(Page):
@@ -171,22 +155,6 @@ class UnitPage(Page):
     def textbook_page(self):
         parent = self.get_parent()
         return parent.specific if parent is not None else None
-
-    def serve(self, request, *args, **kwargs):
-        """Teachers read the revision the current edition pins, never newer live content.
-
-        A textbook published before editions existed shows its live leaves; a leaf the
-        current edition does not contain is not found.
-        """
-        from workflow.services.reading import current_leaf, leaf_reading
-
-        textbook_page = self.textbook_page
-        edition, leaf = current_leaf(textbook_page, self)
-        if leaf is None:
-            raise Http404
-        context = leaf.get_context(request, *args, **kwargs)
-        context.update(leaf_reading(edition, leaf, textbook_page))
-        return TemplateResponse(request, leaf.get_template(request, *args, **kwargs), context)
 
     def permissions_for_user(self, user):
         textbook_page = self.textbook_page

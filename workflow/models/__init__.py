@@ -1,3 +1,4 @@
+from .archives import EditionArchive
 from .audit import AuditLogEntry
 from .editions import Edition, EditionLeaf
 from .errata import Erratum, ErratumState
@@ -23,6 +24,7 @@ __all__ = [
     "ChangeCategory",
     "ChangeType",
     "Edition",
+    "EditionArchive",
     "EditionLeaf",
     "Erratum",
     "ErratumState",

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from cms.i18n import enumeration
+from textbooks.i18n import enumeration
 from workflow.models.leaves import LeafAtRevision
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page
 
-from cms.i18n import in_record_language
+from textbooks.i18n import in_record_language
 from workflow import notifications
 from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
 from workflow.services.errata import mark_fixed

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cms.i18n import enumeration, in_record_language
+from textbooks.i18n import enumeration, in_record_language
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from textbooks.models import UnitPage
+from workflow.archives import edition_asset_link
 from workflow.models import ChangeCategory, Edition, EditionLeaf, LifecycleState
 from workflow.models.lifecycle import TextbookLifecycle
 from workflow.services.lifecycle import is_recently_updated
@@ -151,6 +152,8 @@ def pinned_leaf(edition, page_id=None, slug=None):
 def leaf_reading(edition, leaf, textbook_page):
     """Context shared by a live leaf page and an old edition's leaf page."""
     context = {"edition": edition, "textbook_page": textbook_page, "current_edition": edition}
+    if edition is not None:
+        context["asset_link"] = edition_asset_link(edition)
     if edition is not None and not edition.is_current:
         current = Edition.objects.current().filter(textbook_id=edition.textbook_id).first()
         context["current_edition"] = current

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cms.i18n import clauses, enumeration
+from textbooks.i18n import clauses, enumeration
 from workflow import notifications
 from workflow.models import (
     CaseKind,

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 
 from textbooks import roles
 from textbooks.models import InstitutionKind, Textbook, Tier
-from workflow.models import TrackKind
+from workflow.models import CaseState, ReviewCase, TrackKind
+
+UNDER_REVIEW = [CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.RESUBMIT_REQUESTED]
 
 
 def is_administrator_for(user, textbook):
@@ -85,6 +87,17 @@ def can_view_case(user, case):
         can_manage_case(user, case)
         or case.textbook.is_written_by(user)
         or case.tracks.filter(assignments__reviewer=user).exists()
+    )
+
+
+def is_reviewing(user, textbook):
+    """Whether ``user`` is assigned to a review of ``textbook`` still under way."""
+    return (
+        user.is_authenticated
+        and textbook is not None
+        and ReviewCase.objects.filter(
+            textbook=textbook, state__in=UNDER_REVIEW, tracks__assignments__reviewer=user
+        ).exists()
     )
 
 

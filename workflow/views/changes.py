@@ -1,7 +1,6 @@
-"""What changed between two published editions, for teachers (public) and the admin."""
+"""Admin: a textbook's lifecycle and what changed between its editions."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -10,24 +9,6 @@ from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, Edition
 from workflow.services.diff import diff_editions
 from workflow.services.lifecycle import is_recently_updated, lifecycle_for
-
-
-def _diff(slug, old_version, new_version):
-    textbook = get_object_or_404(Textbook, slug=slug)
-    editions = Edition.objects.filter(textbook=textbook)
-    try:
-        old, new = editions.get_by_version(old_version), editions.get_by_version(new_version)
-    except Edition.DoesNotExist as exc:
-        raise Http404 from exc
-    return textbook, diff_editions(old, new)
-
-
-def edition_compare(request, slug, old, new):
-    # Editions are published content: their comparison is as public as they are.
-    textbook, diff = _diff(slug, old, new)
-    return TemplateResponse(
-        request, "workflow/edition_compare.html", {"textbook": textbook, "diff": diff}
-    )
 
 
 def textbook_lifecycle(request, textbook_id):
@@ -42,9 +23,10 @@ def textbook_lifecycle(request, textbook_id):
     diff, error = None, ""
     old, new = request.GET.get("old"), request.GET.get("new")
     if old and new:
+        found = Edition.objects.filter(textbook=textbook)
         try:
-            diff = _diff(textbook.slug, old, new)[1]
-        except Http404:
+            diff = diff_editions(found.get_by_version(old), found.get_by_version(new))
+        except Edition.DoesNotExist:
             error = _("找不到所选的版次。")
     elif len(editions) >= 2:
         diff = diff_editions(editions[1], editions[0])

@@ -1,65 +1,15 @@
-"""Errata screens: the public report form on a leaf, and triage in the admin (/admin/reviews/errata/)."""
+"""Errata triage in the admin (/admin/reviews/errata/); teachers report on the public site."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from workflow.forms import ErratumForm, ErratumTriageForm
+from workflow.forms import ErratumTriageForm
 from workflow.models import AuditLogEntry, Erratum, ErratumState
 from workflow.services import WorkflowError, errata
 from workflow.services.rules import administered_or_written
-from workflow.views.public import _edition
-
-
-def _leaf_url(request, edition, row):
-    if edition.is_current and row.page.live:
-        return row.page.get_url(request=request)
-    return reverse(
-        "editions:leaf", args=[edition.textbook.slug, edition.version, row.revision.content["slug"]]
-    )
-
-
-def report(request, slug, version, leaf_slug):
-    """GET: the form; POST: validate, rate-limit, save, then back here with a thank-you."""
-    edition = _edition(slug, version)
-    row = errata.leaf_in_edition(edition, leaf_slug)
-    if row is None:
-        raise Http404
-    form = ErratumForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                errata.report(
-                    edition,
-                    leaf_slug,
-                    address=request.META.get("REMOTE_ADDR", ""),
-                    **form.cleaned_data,
-                )
-            except errata.RateLimited as exc:
-                form.add_error(None, exc.message)
-                status = 429
-            else:
-                messages.success(
-                    request, _("感谢您的勘误报告！编写团队核实后将在下一次修订中更正。")
-                )
-                return redirect(request.path)
-    return TemplateResponse(
-        request,
-        "workflow/erratum_report.html",
-        {
-            "edition": edition,
-            "leaf": row.revision.as_object(),
-            "leaf_url": _leaf_url(request, edition, row),
-            "form": form,
-        },
-        status=status,
-    )
 
 
 def visible_errata(user):

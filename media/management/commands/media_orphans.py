@@ -3,8 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from media import storage
-from media.archives import archived_keys
+from media import hooks, storage
 from media.models import MediaAsset
 from media.references import referenced_asset_ids
 
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, delete=False, grace_hours=24, **options):
-        archived = archived_keys()
+        archived = hooks.gather(hooks.KEYS_IN_USE)
         cutoff = timezone.now() - timedelta(hours=grace_hours)
         unused_assets = (
             MediaAsset.objects.exclude(pk__in=referenced_asset_ids())

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from media.archives import archive_prefixes, verify_archive
-from media.models import EditionArchive
+from workflow.archives import archive_prefixes, verify_archive
+from workflow.models import EditionArchive
 
 
 class Command(BaseCommand):

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from media.archives import ArchiveExists, source_for_edition, write_archive
-from media.models import EditionArchive
 from media.storage import MediaStorageError
-from workflow.models import Edition
+from workflow.archives import ArchiveExists, source_for_edition, write_archive
+from workflow.models import Edition, EditionArchive
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from textbooks.api import views
+from cms.api import views
 
 app_name = "api"
 

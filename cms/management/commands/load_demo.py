@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from textbooks.demo.catalogue import ACCOUNTS, PASSWORD
-from textbooks.demo.loader import DemoLoader
+from cms.demo.catalogue import ACCOUNTS, PASSWORD
+from cms.demo.loader import DemoLoader
 
 
 class Command(BaseCommand):

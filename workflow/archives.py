@@ -19,13 +19,15 @@ import logging
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.i18n import in_record_language
 from media import storage
-from media.models import EditionArchive, MediaAsset
+from media.models import MediaAsset, ShortLink
 from media.references import asset_ids_in_stream
+from textbooks.i18n import in_record_language
+from workflow.models import EditionArchive
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +72,10 @@ def sha256_hex(data):
 
 
 def render_leaf(leaf, edition=None):
-    # ``archiving`` makes media blocks link this edition's copies (see media_tags.asset_url).
-    context = {"page": leaf, "self": leaf, "edition": edition, "archiving": True}
+    context = {"page": leaf, "self": leaf, "edition": edition}
+    if edition is not None:
+        # Media blocks link the copies this archive records (see media_tags.asset_url).
+        context["asset_link"] = edition_asset_link(edition, archiving=True)
     with in_record_language():
         return render_to_string("textbooks/unit_page.html", context).encode()
 
@@ -198,6 +202,19 @@ def archived_asset(textbook, version, asset_id):
     if archive is None:
         return None
     return next((e for e in archive.manifest["assets"] if e["id"] == asset_id), None)
+
+
+def edition_asset_link(edition, archiving=False):
+    """The ``asset_link`` of a page of ``edition``: an asset's link to the copy that
+    edition's archive keeps (None while it has none, unless the archive is being written)."""
+
+    def link(asset):
+        if archiving or archived_asset(edition.textbook, edition.version, asset.pk):
+            code = ShortLink.for_asset(asset).code
+            return reverse("media:edition_link", args=[code, edition.version])
+        return None
+
+    return link
 
 
 def archived_keys():

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.demo import catalogue as data
+from cms.demo.content import MEDIA_ASSETS, TEXTBOOKS
 from media.models import MediaAsset
 from media.services import create_asset
 from textbooks.blocks import LeafStreamBlock
-from textbooks.demo import catalogue as data
-from textbooks.demo.content import MEDIA_ASSETS, TEXTBOOKS
 from textbooks.models import Course, Institution, Major, Textbook, TextbookPage, UnitPage
 from textbooks.services import create_textbook
 from textbooks.validators import isbn13_check_digit

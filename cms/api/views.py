@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 
-from cms.i18n import enumeration
-from textbooks.api.blocks import stream
-from textbooks.api.openapi import build_spec
+from cms.api.blocks import stream
+from cms.api.openapi import build_spec
+from textbooks.i18n import enumeration
 from textbooks.models import Textbook, Tier
 from workflow.models import ChangeCategory, Edition
 from workflow.services.errata import fixed_errata_for, leaf_in_edition

@@ -1,4 +1,4 @@
-"""Errata on public leaves, for the fragments workflow/includes/errata_fixed.html and
+"""Errata on public leaves, for the fragments cms/includes/errata_fixed.html and
 erratum_form.html. Both read ``edition`` and the leaf (``leaf``, else ``page``) from the
 context, so a leaf template includes them as they are.
 """

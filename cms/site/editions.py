@@ -1,4 +1,5 @@
-"""Old editions stay readable: /textbooks/<slug>/editions/<version>/[<leaf-slug>/].
+"""Old editions stay readable, and teachers see what changed between two of them:
+/textbooks/<slug>/editions/<version>/[<leaf-slug>/] and .../<old>/compare/<new>/.
 
 Only what an edition's manifest pins is shown, and manifests hold published revisions only.
 """
@@ -9,10 +10,11 @@ from django.template.response import TemplateResponse
 
 from textbooks.models import Textbook
 from workflow.models import Edition
+from workflow.services.diff import diff_editions
 from workflow.services.reading import leaf_reading, pinned_leaf
 
 
-def _edition(slug, version):
+def get_edition(slug, version):
     textbook = get_object_or_404(Textbook, slug=slug)
     try:
         return Edition.objects.filter(textbook=textbook).get_by_version(version)
@@ -21,10 +23,10 @@ def _edition(slug, version):
 
 
 def edition_detail(request, slug, version):
-    edition = _edition(slug, version)
+    edition = get_edition(slug, version)
     return TemplateResponse(
         request,
-        "workflow/edition_detail.html",
+        "cms/editions/edition_detail.html",
         {
             "edition": edition,
             "textbook": edition.textbook,
@@ -37,10 +39,20 @@ def edition_detail(request, slug, version):
 
 
 def edition_leaf(request, slug, version, leaf_slug):
-    edition = _edition(slug, version)
+    edition = get_edition(slug, version)
     leaf = pinned_leaf(edition, slug=leaf_slug)
     if leaf is None:
         raise Http404
     context = {"page": leaf, "self": leaf}
     context.update(leaf_reading(edition, leaf, edition.textbook.page))
     return TemplateResponse(request, "textbooks/unit_page.html", context)
+
+
+def edition_compare(request, slug, old, new):
+    # Editions are published content: their comparison is as public as they are.
+    old_edition, new_edition = get_edition(slug, old), get_edition(slug, new)
+    return TemplateResponse(
+        request,
+        "cms/editions/edition_compare.html",
+        {"textbook": old_edition.textbook, "diff": diff_editions(old_edition, new_edition)},
+    )

@@ -1,0 +1,59 @@
+"""Teachers report an error on a leaf of a published edition (no account needed)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cms.site.editions import get_edition
+from workflow.forms import ErratumForm
+from workflow.services import errata
+
+
+def _leaf_url(request, edition, row):
+    if edition.is_current and row.page.live:
+        return row.page.get_url(request=request)
+    return reverse(
+        "editions:leaf", args=[edition.textbook.slug, edition.version, row.revision.content["slug"]]
+    )
+
+
+def report(request, slug, version, leaf_slug):
+    """GET: the form; POST: validate, rate-limit, save, then back here with a thank-you."""
+    edition = get_edition(slug, version)
+    row = errata.leaf_in_edition(edition, leaf_slug)
+    if row is None:
+        raise Http404
+    form = ErratumForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                errata.report(
+                    edition,
+                    leaf_slug,
+                    address=request.META.get("REMOTE_ADDR", ""),
+                    **form.cleaned_data,
+                )
+            except errata.RateLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
+            else:
+                messages.success(
+                    request, _("感谢您的勘误报告！编写团队核实后将在下一次修订中更正。")
+                )
+                return redirect(request.path)
+    return TemplateResponse(
+        request,
+        "cms/editions/erratum_report.html",
+        {
+            "edition": edition,
+            "leaf": row.revision.as_object(),
+            "leaf_url": _leaf_url(request, edition, row),
+            "form": form,
+        },
+        status=status,
+    )

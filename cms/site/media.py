@@ -1,0 +1,79 @@
+"""Readers reach digital resources: an asset by id, and short links (QR codes in print).
+
+Which bytes a reader gets is decided here, where editions are known: a published edition's
+reviewed copy, or — for drafts — the asset's current file, to those who may read drafts.
+"""
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from media.access import can_manage_textbook
+from media.models import MediaAsset, ShortLink
+from media.references import is_published
+from media.views import deny, serve_key
+from textbooks.models import TextbookPage
+from workflow.archives import archived_asset
+from workflow.models import Edition
+from workflow.services.rules import is_reviewing
+
+
+def can_read_draft_asset(user, asset):
+    """Bundled resources are reviewed with the textbook: its writers and the reviewers of a
+    case under way may read an asset no published leaf shows yet."""
+    return can_manage_textbook(user, asset.textbook) or is_reviewing(user, asset.textbook)
+
+
+@never_cache
+def asset(request, pk):
+    media_asset = get_object_or_404(MediaAsset.objects.select_related("textbook"), pk=pk)
+    public = is_published(media_asset)
+    if not public and not can_read_draft_asset(request.user, media_asset):
+        return deny(request)
+    return serve_key(media_asset.file.name, media_asset.content_type, public=public)
+
+
+def _link_textbook(link):
+    if link.asset_id:
+        return link.asset.textbook
+    parent = link.page.get_parent().specific
+    return parent.textbook if isinstance(parent, TextbookPage) else None
+
+
+@never_cache
+def short_link(request, code, version=None):
+    link = get_object_or_404(ShortLink.objects.select_related("asset", "page"), code=code)
+    if version is not None:
+        return _archived(link, version)
+    if link.asset_id:
+        current = Edition.objects.filter(textbook=link.asset.textbook, is_current=True).first()
+        entry = current and archived_asset(current.textbook, current.version, link.asset_id)
+        if entry:  # the current edition's reviewed copy
+            return serve_key(entry["key"], entry["content_type"], public=True)
+        return HttpResponseRedirect(link.asset.get_absolute_url())
+    leaf = link.page.specific
+    if not leaf.live:
+        raise Http404(_("该活页尚未发布。"))
+    return HttpResponseRedirect(leaf.get_url(request))
+
+
+def _archived(link, version):
+    """The linked resource as a published edition had it (public): a leaf's page in that
+    edition, an asset's bytes as recorded in that edition's archive."""
+    textbook = _link_textbook(link)
+    if link.page_id:
+        try:
+            edition = Edition.objects.filter(textbook=textbook).get_by_version(version)
+        except Edition.DoesNotExist as exc:
+            raise Http404(_("没有找到该版次。")) from exc
+        if not edition.leaves.filter(page_id=link.page_id).exists():
+            raise Http404(_("该版次不包含此活页。"))
+        return HttpResponseRedirect(
+            reverse("editions:leaf", args=[textbook.slug, version, link.page.slug])
+        )
+    entry = archived_asset(textbook, version, link.asset_id)
+    if entry is None:
+        raise Http404(_("该版次没有此资源的归档。"))
+    return serve_key(entry["key"], entry["content_type"], public=True)

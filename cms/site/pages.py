@@ -1,0 +1,64 @@
+"""The catalogue, textbook and leaf pages as teachers read them.
+
+Wagtail serves these pages through the ``on_serve_page`` chain (cms/wagtail_hooks.py), after
+its own checks such as view restrictions. A textbook's page and its leaves are read from the
+current edition, never from live pages; the catalogue is the search index browsed without
+words. The page models themselves (textbooks/) render only what they hold, which is what an
+editor's preview shows.
+"""
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+from cms.search import service
+from textbooks.models import CatalogueIndexPage, TextbookPage, UnitPage
+from workflow.services.reading import current_leaf, leaf_reading, textbook_reading
+
+
+def _render(request, page, context):
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def catalogue(request, page):
+    # Published editions only, with their edition numbers and badges, a page at a time
+    # (tens of thousands of books).
+    context = page.get_context(request)
+    number = request.GET.get("page", "1")
+    context["results"] = service.search("", page=int(number) if number.isdigit() else 1)
+    return _render(request, page, context)
+
+
+def textbook(request, page):
+    context = page.get_context(request)
+    context.update(textbook_reading(page))
+    return _render(request, page, context)
+
+
+def leaf(request, page):
+    """Teachers read the revision the current edition pins, never newer live content.
+
+    A textbook published before editions existed shows its live leaves; a leaf the current
+    edition does not contain is not found.
+    """
+    textbook_page = page.textbook_page
+    edition, pinned = current_leaf(textbook_page, page)
+    if pinned is None:
+        raise Http404
+    context = pinned.get_context(request)
+    context.update(leaf_reading(edition, pinned, textbook_page))
+    return _render(request, pinned, context)
+
+
+READERS = {CatalogueIndexPage: catalogue, TextbookPage: textbook, UnitPage: leaf}
+
+
+def serve_published(next_serve):
+    """Wagtail's ``on_serve_page`` chain link: the pages above, as published."""
+
+    def serve(page, request, args, kwargs):
+        reader = READERS.get(type(page))
+        if reader is None:
+            return next_serve(page, request, args, kwargs)
+        return reader(request, page)
+
+    return serve

@@ -1,0 +1,42 @@
+"""EditionArchive moved from media to workflow (workflow 0004, media 0004): a database made
+by the previous layout keeps its archive records and their content type."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from workflow.models import EditionArchive
+
+BEFORE = [("workflow", "0003_errata"), ("media", "0003_assets_checksums_short_links_archives")]
+AFTER = [
+    ("workflow", "0004_edition_archive_from_media"),
+    ("media", "0004_edition_archive_to_workflow"),
+]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_archive_rows_and_content_type_survive_the_move(transactional_db, make_user, make_textbook):
+    textbook = make_textbook(make_user())
+    ContentType.objects.filter(model="editionarchive").delete()
+    old_apps = migrate(BEFORE)
+    old_type = old_apps.get_model("contenttypes", "ContentType").objects.create(
+        app_label="media", model="editionarchive"
+    )
+    old_apps.get_model("media", "EditionArchive").objects.create(
+        textbook_id=textbook.pk, version="1.0", prefix="archives/textbook-1/1.0/", checksum="ab"
+    )
+
+    migrate(AFTER)
+    ContentType.objects.clear_cache()
+
+    archive = EditionArchive.objects.get()
+    assert (archive.textbook, archive.version, archive.checksum) == (textbook, "1.0", "ab")
+    moved = ContentType.objects.get_for_model(EditionArchive)
+    assert moved.pk == old_type.pk and moved.app_label == "workflow"
+    assert not ContentType.objects.filter(app_label="media", model="editionarchive").exists()
