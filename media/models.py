@@ -1,4 +1,4 @@
-"""Digital resources bound to mixed-media textbooks, their short links and edition archives.
+"""Digital resources bound to mixed-media textbooks, and their short links.
 
 Asset bytes live in Django's default storage (filesystem, or S3 when configured) under a
 content-addressed key (``assets/<sha256[:2]>/<sha256>.<ext>``): the same bytes uploaded twice
