@@ -4,9 +4,15 @@ Leaves are compared through the editions' manifests (added, removed, reordered, 
 Inside a changed leaf, blocks are matched by their stable StreamField ids and flattened into
 labelled fields ("工作任务 · 工作步骤 2 · 操作要领"), so every block type — rich text, work task
 steps and checklist items, tables, a swapped media resource — is compared by one mechanism.
+
+Within a changed text, highlights follow words (jieba for Chinese; Latin words and numbers
+whole), and changes separated by a single character are merged, so a reader sees 润滑油 → 液压油
+rather than a scatter of single characters.
 """
 
+import bisect
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -17,9 +23,19 @@ from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.search.segment import tokenizer
 from media.models import MediaAsset
 from textbooks.blocks import LeafStreamBlock
 from workflow.models import Edition
+
+# Unchanged text shown on either side of a change, in characters, before it is elided (…).
+CONTEXT = 40
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LATIN = rf"[^\W{_CJK}]+"
+# A Latin word or number keeps its inner dots, hyphens and apostrophes: 0.5, L-HG68, don't.
+_TOKEN = re.compile(rf"(?P<cjk>[{_CJK}]+)|{_LATIN}(?:[.'’\-]{_LATIN})*|\s+|.", re.S)
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s)")
 
 
 @dataclass
@@ -36,18 +52,10 @@ class FieldChange:
 
     @property
     def segments(self):
-        """[(op, text)] with op in equal/insert/delete, for <ins>/<del> rendering."""
-        matcher = difflib.SequenceMatcher(None, self.old, self.new, autojunk=False)
-        out = []
-        for op, a0, a1, b0, b1 in matcher.get_opcodes():
-            if op == "equal":
-                out.append(("equal", self.old[a0:a1]))
-            else:
-                if a1 > a0:
-                    out.append(("delete", self.old[a0:a1]))
-                if b1 > b0:
-                    out.append(("insert", self.new[b0:b1]))
-        return out
+        """[(op, text)] with op in equal/insert/delete, for <ins>/<del> rendering.
+
+        Long unchanged stretches are cut to the words next to a change (…)."""
+        return _elide(_word_diff(self.old, self.new))
 
 
 @dataclass
@@ -78,6 +86,162 @@ class EditionDiff:
     @property
     def changed_leaves(self):
         return [leaf for leaf in self.leaves if leaf.status != "unchanged" or leaf.moved]
+
+
+# Words ----------------------------------------------------------------------------------------
+
+
+class _WordBounds:
+    """The offsets in a text where a word starts or ends (``offset in bounds``). Chinese is cut
+    into words by jieba, clause by clause and only in the clauses asked about, so a long text
+    with one change costs the segmentation of one clause."""
+
+    def __init__(self, text):
+        self.text = text
+        self.tokens = [(m.start(), m.end(), bool(m.group("cjk"))) for m in _TOKEN.finditer(text)]
+        self.starts = [start for start, _end, _cjk in self.tokens]
+        self.cut = {}  # token index → word ends inside that Chinese run
+
+    def __contains__(self, offset):
+        if offset <= 0 or offset >= len(self.text):
+            return True
+        index = bisect.bisect_right(self.starts, offset) - 1
+        start, end, cjk = self.tokens[index]
+        if offset == start:
+            return True
+        if not cjk:
+            return False
+        if index not in self.cut:
+            # Dictionary words only: jieba's HMM invents words across the edges of a change
+            # (再验电 → 再验 / 电, 再用万用表 → 再用 / 万用表), which would widen the marks.
+            words = tokenizer().cut(self.text[start:end], HMM=False)
+            self.cut[index] = set(itertools.accumulate(map(len, words), initial=start))
+        return offset in self.cut[index]
+
+
+def _sentences(text):
+    """``text`` cut after each sentence end; the pieces join up to ``text``."""
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append(text[start : match.end()])
+        start = match.end()
+    return [*pieces, text[start:]] if start < len(text) else pieces
+
+
+def _char_opcodes(old, new):
+    """SequenceMatcher opcodes of a character diff, found sentence by sentence: unchanged
+    sentences are matched whole, characters only compared inside changed ones, so a long text
+    costs what its changes cost."""
+    old_pieces, new_pieces = _sentences(old), _sentences(new)
+    old_at = [0, *itertools.accumulate(map(len, old_pieces))]
+    new_at = [0, *itertools.accumulate(map(len, new_pieces))]
+    opcodes = []
+    sentences = difflib.SequenceMatcher(None, old_pieces, new_pieces, autojunk=False)
+    for op, i0, i1, j0, j1 in sentences.get_opcodes():
+        a0, a1, b0, b1 = old_at[i0], old_at[i1], new_at[j0], new_at[j1]
+        if op == "equal":
+            found = [("equal", 0, a1 - a0, 0, b1 - b0)]
+        else:
+            chars = difflib.SequenceMatcher(None, old[a0:a1], new[b0:b1], autojunk=False)
+            found = chars.get_opcodes()
+        for op, x0, x1, y0, y1 in found:
+            if op == "equal" and opcodes and opcodes[-1][0] == "equal":
+                opcodes[-1] = ("equal", opcodes[-1][1], a0 + x1, opcodes[-1][3], b0 + y1)
+            else:
+                opcodes.append((op, a0 + x0, a0 + x1, b0 + y0, b0 + y1))
+    return opcodes
+
+
+def _word_diff(old, new):
+    """A character diff of ``old`` and ``new`` whose changes are widened to whole words.
+
+    Characters first, then words: jieba may cut the same phrase differently in the old and the
+    new sentence, so a word-level diff would flag unchanged words whose neighbours changed."""
+    opcodes = _char_opcodes(old, new)
+    old_bounds, new_bounds = _WordBounds(old), _WordBounds(new)
+    runs = []  # [op, old text, new text], op "equal" or "change"
+
+    def change(before, after):
+        if runs and runs[-1][0] == "change":
+            runs[-1][1] += before
+            runs[-1][2] += after
+        else:
+            runs.append(["change", before, after])
+
+    last = len(opcodes) - 1
+    for index, (op, a0, a1, b0, b1) in enumerate(opcodes):
+        if op != "equal":
+            change(old[a0:a1], new[b0:b1])
+            continue
+        # Unchanged text is the same in both, so a change widens into it in step on both sides
+        # until it reaches a word boundary in both.
+        head = 0
+        if index > 0:
+            while head < a1 - a0 and not (a0 + head in old_bounds and b0 + head in new_bounds):
+                head += 1
+        tail = 0
+        if index < last:
+            while tail < a1 - a0 - head and not (
+                a1 - tail in old_bounds and b1 - tail in new_bounds
+            ):
+                tail += 1
+        middle = old[a0 + head : a1 - tail]
+        if head:
+            change(old[a0 : a0 + head], old[a0 : a0 + head])
+        if 0 < index < last and len(middle.strip()) <= 1:
+            change(middle, middle)  # one character between two changes: one change
+        elif middle:
+            runs.append(["equal", middle, middle])
+        if tail:
+            change(old[a1 - tail : a1], old[a1 - tail : a1])
+
+    segments = []
+    for op, before, after in runs:
+        if op == "equal":
+            segments.append(("equal", before))
+            continue
+        if before:
+            segments.append(("delete", before))
+        if after:
+            segments.append(("insert", after))
+    return segments
+
+
+def _context_before(text):
+    """The end of unchanged text before a change: the changed sentence's start, at most CONTEXT
+    characters."""
+    if len(text) <= CONTEXT:
+        return text
+    window = text[-CONTEXT:]
+    ends = [match.end() for match in _SENTENCE_END.finditer(window)]
+    return "…" + window[ends[-1] :] if ends else "…" + window
+
+
+def _context_after(text):
+    """The start of unchanged text after a change: the rest of the changed sentence."""
+    if len(text) <= CONTEXT:
+        return text
+    window = text[:CONTEXT]
+    end = _SENTENCE_END.search(window)
+    return (window[: end.end()] if end else window) + "…"
+
+
+def _elide(segments):
+    last = len(segments) - 1
+    out = []
+    for index, (op, text) in enumerate(segments):
+        if op == "equal":
+            if index == 0:
+                text = _context_before(text)
+            elif index == last:
+                text = _context_after(text)
+            elif len(text) > 2 * CONTEXT:
+                text = _context_after(text) + _context_before(text)[1:]
+        out.append((op, text))
+    return out
+
+
+# Fields ---------------------------------------------------------------------------------------
 
 
 def _text(value):
