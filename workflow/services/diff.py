@@ -1,9 +1,14 @@
 """What changed between two editions of a textbook, in words a teacher can read.
 
 Leaves are compared through the editions' manifests (added, removed, reordered, changed).
-Inside a changed leaf, blocks are matched by their stable StreamField ids and flattened into
-labelled fields ("工作任务 · 工作步骤 2 · 操作要领"), so every block type — rich text, work task
-steps and checklist items, tables, a swapped media resource — is compared by one mechanism.
+Inside a changed leaf, one mechanism compares every block type — rich text, work-task steps and
+checklist items, tables, a swapped media resource — and reports labelled fields
+("工作任务 · 工作步骤 第 2 项 · 操作要领") that were added, removed, changed or moved.
+
+Blocks and list items are aligned, not looked up by id: an id both versions hold pairs its
+items, and everything else is paired by content. The page editor gives new ids to blocks and
+list items saved without one (the demo data, anything imported), so matching only by id would
+report an untouched work task as deleted and re-added after a one-sentence edit.
 
 Within a changed text, highlights follow words (jieba for Chinese; Latin words and numbers
 whole), and changes separated by a single character are merged, so a reader sees 润滑油 → 液压油
@@ -13,29 +18,45 @@ rather than a scatter of single characters.
 import bisect
 import difflib
 import itertools
+import json
 import re
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import unescape
 
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
-from wagtail.snippets.blocks import SnippetChooserBlock
+from wagtail.images.blocks import ImageBlock
 
 from cms.search.segment import tokenizer
-from media.models import MediaAsset
 from textbooks.blocks import LeafStreamBlock
 from workflow.models import Edition
 
+# Two items in a replaced run are the same item, edited, from this similarity on (0–1).
+SIMILAR = 0.5
+# Pairing a replaced run compares every old item with every new one; beyond this many
+# comparisons items are paired by position instead (a rewritten 200-item list stays linear).
+MAX_COMPARISONS = 400
 # Unchanged text shown on either side of a change, in characters, before it is elided (…).
 CONTEXT = 40
+# Items this short (both together, in characters) are compared character by character; longer
+# ones by the pairs of characters they share, which costs little however long a work task grows.
+SHORT = 600
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LATIN = rf"[^\W{_CJK}]+"
 # A Latin word or number keeps its inner dots, hyphens and apostrophes: 0.5, L-HG68, don't.
 _TOKEN = re.compile(rf"(?P<cjk>[{_CJK}]+)|{_LATIN}(?:[.'’\-]{_LATIN})*|\s+|.", re.S)
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s)")
+_TAG = re.compile(r"<[^>]*>")
+# Draftail writes a new random key on each paragraph it saves that had none.
+_BLOCK_KEY = re.compile(r' data-block-key="[^"]*"')
+
+# A side of a comparison that does not hold the item at all (as opposed to an empty value).
+_ABSENT = object()
 
 
 @dataclass
@@ -43,11 +64,15 @@ class FieldChange:
     label: str
     old: str
     new: str
-    # A swapped resource or a changed choice reads as "old → new", not as a character diff.
+    # A swapped resource or a changed choice reads as "old → new", not as a word diff.
     whole: bool = False
+    # A block or list item that moved: its 1-based position in the older version.
+    moved_from: int | None = None
 
     @property
     def kind(self):
+        if self.moved_from is not None:
+            return "moved"
         return "added" if not self.old else "removed" if not self.new else "changed"
 
     @property
@@ -241,6 +266,136 @@ def _elide(segments):
     return out
 
 
+# Alignment ------------------------------------------------------------------------------------
+
+
+def _canonical(raw):
+    """``raw`` without the ids Wagtail gives blocks, list items and rich-text paragraphs, and
+    with list items in one shape (plain values and {type: item, value, id} alike): equal
+    content, equal value."""
+    if isinstance(raw, str):
+        return _BLOCK_KEY.sub("", raw)
+    if isinstance(raw, list):
+        return [_canonical(value) for value in raw]
+    if isinstance(raw, dict):
+        if "type" in raw and "value" in raw and set(raw) <= {"type", "value", "id"}:
+            value = _canonical(raw["value"])
+            return value if raw["type"] == "item" else [raw["type"], value]
+        return {key: _canonical(value) for key, value in raw.items()}
+    return raw
+
+
+def _strings(canonical):
+    """The text of a canonical value, tags dropped: what similarity is measured on."""
+    if isinstance(canonical, str):
+        return [_TAG.sub("", canonical)]
+    if isinstance(canonical, dict):
+        canonical = list(canonical.values())
+    if isinstance(canonical, list):
+        return [text for value in canonical for text in _strings(value)]
+    return [] if canonical is None or isinstance(canonical, bool) else [str(canonical)]
+
+
+class _Item:
+    """A block of a StreamBlock, an item of a ListBlock or a row of a table, to be aligned."""
+
+    def __init__(self, kind, value, id=None):
+        self.kind = kind  # the block type in a StreamBlock; one kind in a list or a table
+        self.value = value
+        self.id = id
+        canonical = _canonical(value)
+        self.fingerprint = json.dumps([kind, canonical], sort_keys=True, ensure_ascii=False)
+        self.text = "\n".join(_strings(canonical))
+
+    @cached_property
+    def bigrams(self):
+        return Counter(self.text[i : i + 2] for i in range(len(self.text) - 1))
+
+
+def _similarity(old, new):
+    """How much of two items' text is the same, 0–1."""
+    if old.kind != new.kind or not (old.text and new.text):
+        return 0.0
+    if len(old.text) + len(new.text) <= SHORT:
+        matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
+        if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+            return 0.0
+        return matcher.ratio()
+    shared = sum((old.bigrams & new.bigrams).values())
+    return 2 * shared / (old.bigrams.total() + new.bigrams.total())
+
+
+def _pair_similar(old, new):
+    """Order-preserving pairs (i, j) of a replaced run whose items are similar enough to be one
+    item edited: the pairing with the greatest total similarity."""
+    n, m = len(old), len(new)
+    if n * m > MAX_COMPARISONS:
+        return [(i, i) for i in range(min(n, m)) if _similarity(old[i], new[i]) >= SIMILAR]
+    scores = [[_similarity(a, b) for b in new] for a in old]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n):
+        for j in range(m):
+            paired = best[i][j] + scores[i][j] if scores[i][j] >= SIMILAR else 0.0
+            best[i + 1][j + 1] = max(best[i][j + 1], best[i + 1][j], paired)
+    pairs, i, j = [], n, m
+    while i and j:
+        if best[i][j] == best[i - 1][j]:
+            i -= 1
+        elif best[i][j] == best[i][j - 1]:
+            j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    return pairs[::-1]
+
+
+def _align(old, new):
+    """Rows (i, j, moved) pairing the _Items of two versions, in reading order; i or j is None
+    for an item only one version holds.
+
+    Items are keyed by id where both versions hold that id, else by content, and the keys
+    aligned as sequences; in each replaced run similar items are paired as edits. An item left
+    over on both sides with one key (the same id, or the same content) has moved."""
+    shared = {(item.kind, item.id) for item in old if item.id} & {
+        (item.kind, item.id) for item in new if item.id
+    }
+
+    def key(item):
+        return ("id", item.kind, item.id) if (item.kind, item.id) in shared else item.fingerprint
+
+    old_keys, new_keys = [key(item) for item in old], [key(item) for item in new]
+    rows = []
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            rows.extend((a0 + k, b0 + k) for k in range(a1 - a0))
+            continue
+        pairs = _pair_similar(old[a0:a1], new[b0:b1]) if op == "replace" else []
+        # Unpaired items in reading order around the pairs; (a1, b1) closes the run.
+        a, b = a0, b0
+        for i, j in [(a0 + di, b0 + dj) for di, dj in pairs] + [(a1, b1)]:
+            rows.extend((x, None) for x in range(a, i))
+            rows.extend((None, y) for y in range(b, j))
+            if i < a1:
+                rows.append((i, j))
+            a, b = i + 1, j + 1
+
+    removed = defaultdict(deque)
+    for i, j in rows:
+        if j is None:
+            removed[old_keys[i]].append(i)
+    moved = {}  # new index → old index
+    for i, j in rows:
+        if i is None and removed[new_keys[j]]:
+            moved[j] = removed[new_keys[j]].popleft()
+    gone = set(moved.values())
+    return [
+        (moved[j], j, True) if i is None and j in moved else (i, j, False)
+        for i, j in rows
+        if not (j is None and i in gone)
+    ]
+
+
 # Fields ---------------------------------------------------------------------------------------
 
 
@@ -252,107 +407,178 @@ def _html_text(value):
     return _text(unescape(strip_tags(str(value))))
 
 
+def _join(label, part):
+    return f"{label} · {part}" if label else str(part)
+
+
 def _list_items(raw):
     """ListBlock raw data, old (plain values) or new ({type: item, value, id}) format."""
-    for index, item in enumerate(raw or [], start=1):
+    for item in raw if isinstance(raw, list) else []:
         if isinstance(item, dict) and item.get("type") == "item" and "value" in item:
-            yield item.get("id") or index, index, item["value"]
+            yield _Item("item", item["value"], item.get("id"))
         else:
-            yield index, index, item
+            yield _Item("item", item)
 
 
-def flatten(block, raw, label, key, assets, out):
-    """Add {key: (label, text, whole)} for every leaf field of ``raw`` under ``block``."""
-    if isinstance(block, blocks.StructBlock):
-        for name, child in block.child_blocks.items():
-            flatten(
-                child,
-                (raw or {}).get(name),
-                f"{label} · {child.label}",
-                f"{key}.{name}",
-                assets,
-                out,
+def _stream_items(raw):
+    for child in raw if isinstance(raw, list) else []:
+        yield _Item(child["type"], child.get("value"), child.get("id"))
+
+
+def _table_rows(raw):
+    for row in (raw if isinstance(raw, dict) else {}).get("data") or []:
+        yield _Item("row", row)
+
+
+def _child(raw, name):
+    if raw is _ABSENT:
+        return _ABSENT
+    return raw.get(name) if isinstance(raw, dict) else None
+
+
+def _image_struct(raw):
+    # Older data stores an ImageBlock as the bare image id.
+    return {"image": raw} if raw is not _ABSENT and not isinstance(raw, dict) else raw
+
+
+def _row_text(raw):
+    return "" if raw is _ABSENT else _text(" | ".join(str(cell or "") for cell in raw or []))
+
+
+class BlockDiffer:
+    """Compares raw values of a block, field by field; remembers the chosen objects it named."""
+
+    def __init__(self):
+        self._names = {}
+
+    def changes(self, block, old, new, label=""):
+        """FieldChanges from ``old`` to ``new``, raw values of ``block`` (_ABSENT: not there)."""
+        if isinstance(block, ImageBlock):
+            old, new = _image_struct(old), _image_struct(new)
+        if isinstance(block, blocks.BaseStructBlock):
+            for name, child in block.child_blocks.items():
+                # An image is labelled by the block holding it, not by Wagtail's "Image".
+                own = isinstance(block, ImageBlock) and name == "image"
+                child_label = label if own else _join(label, child.label)
+                yield from self.changes(child, _child(old, name), _child(new, name), child_label)
+        elif isinstance(block, blocks.ListBlock):
+            yield from self._sequence(
+                _list_items(old),
+                _list_items(new),
+                lambda item, n: _("%(label)s 第 %(n)s 项") % {"label": label, "n": n},
+                lambda item, a, b, at: self.changes(block.child_block, a, b, at),
             )
-    elif isinstance(block, blocks.ListBlock):
-        for item_key, index, value in _list_items(raw):
-            item_label = _("%(label)s 第 %(n)s 项") % {"label": label, "n": index}
-            flatten(block.child_block, value, item_label, f"{key}[{item_key}]", assets, out)
-    elif isinstance(block, TableBlock):
-        for index, row in enumerate((raw or {}).get("data") or [], start=1):
-            cells = " | ".join(str(cell or "") for cell in row)
-            row_label = _("%(label)s 第 %(n)s 行") % {"label": label, "n": index}
-            out[f"{key}.row{index}"] = (row_label, cells, False)
-    elif isinstance(block, SnippetChooserBlock):
-        asset = assets.get(raw)
-        text = (
-            _("《%(title)s》（%(kind)s）")
-            % {"title": asset.title, "kind": asset.get_kind_display()}
-            if asset
-            else ""
-        )
-        out[key] = (label, text, True)
-    elif isinstance(block, blocks.RichTextBlock):
-        out[key] = (label, _html_text(raw or ""), False)
-    elif isinstance(block, blocks.BooleanBlock):
-        out[key] = (label, _("是") if raw else _("否"), True)
-    elif isinstance(block, blocks.ChoiceBlock):
-        out[key] = (label, str(dict(block.field.choices).get(raw, raw or "")), True)
-    else:
+        elif isinstance(block, blocks.BaseStreamBlock):
+            yield from self._sequence(
+                _stream_items(old),
+                _stream_items(new),
+                lambda item, n: _join(label, _kind_label(block, item.kind)),
+                lambda item, a, b, at: (
+                    self.changes(block.child_blocks[item.kind], a, b, at)
+                    if item.kind in block.child_blocks
+                    else ()
+                ),
+            )
+        elif isinstance(block, TableBlock):
+            yield from self._sequence(
+                _table_rows(old),
+                _table_rows(new),
+                lambda item, n: _("%(label)s 第 %(n)s 行") % {"label": label, "n": n},
+                lambda item, a, b, at: _changed(at, _row_text(a), _row_text(b)),
+            )
+        else:
+            before, after = self._field_text(block, old), self._field_text(block, new)
+            whole = isinstance(
+                block, blocks.ChooserBlock | blocks.BooleanBlock | blocks.ChoiceBlock
+            )
+            yield from _changed(label, before, after, whole=whole)
+
+    def _sequence(self, old, new, label_at, compare):
+        """FieldChanges between two versions of a sequence of _Items (none for _ABSENT: the
+        _items functions read anything but a list or dict as empty); ``label_at(item, n)``
+        labels an item at 1-based position n, ``compare(item, old value, new value, label)``
+        compares one."""
+        old, new = list(old), list(new)
+        for i, j, moved in _align(old, new):
+            item = new[j] if j is not None else old[i]
+            label = label_at(item, (i if j is None else j) + 1)
+            before = old[i].value if i is not None else _ABSENT
+            after = new[j].value if j is not None else _ABSENT
+            if moved:
+                summary = " ".join(c.new for c in compare(item, _ABSENT, after, label))
+                summary = summary if len(summary) <= CONTEXT else summary[:CONTEXT] + "…"
+                yield FieldChange(label, summary, summary, moved_from=i + 1)
+            if i is None or j is None or old[i].fingerprint != new[j].fingerprint:
+                yield from compare(item, before, after, label)
+
+    def _field_text(self, block, raw):
+        if raw is _ABSENT:
+            return ""
+        if isinstance(block, blocks.ChooserBlock):
+            return self._name(block, raw) if raw else ""
+        if isinstance(block, blocks.RichTextBlock):
+            return _html_text(raw or "")
+        if isinstance(block, blocks.BooleanBlock):
+            return _("是") if raw else _("否")
+        if isinstance(block, blocks.ChoiceBlock):
+            return str(dict(block.field.choices).get(raw, raw or ""))
         # Plain text (a formula's LaTeX, a checklist item) is compared as typed: "0<t<T, T>0"
         # holds no tag to strip.
-        out[key] = (label, _text(raw if raw is not None else ""), False)
+        return _text(raw if raw is not None else "")
+
+    def _name(self, block, pk):
+        """A chosen media asset, image or page as a reader knows it: by its title."""
+        key = (block.model_class, pk)
+        if key not in self._names:
+            chosen = block.model_class._default_manager.filter(pk=pk).first()
+            if chosen is None:
+                self._names[key] = ""
+            elif hasattr(chosen, "get_kind_display"):
+                self._names[key] = _("《%(title)s》（%(kind)s）") % {
+                    "title": chosen.title,
+                    "kind": chosen.get_kind_display(),
+                }
+            else:
+                self._names[key] = _("《%(title)s》") % {"title": chosen}
+        return self._names[key]
 
 
-def _stream(revision):
-    page = revision.as_object()
-    return page, page.body.get_prep_value()
+def _changed(label, before, after, whole=False):
+    return [FieldChange(label, before, after, whole=whole)] if before != after else []
 
 
-def _fields(page, stream, assets):
-    out = {
-        "title": (_("标题"), page.title, False),
-        "number": (_("单元编号"), page.number, False),
-        "summary": (_("学习目标"), page.summary, False),
-    }
-    stream_block = LeafStreamBlock()
-    for position, item in enumerate(stream, start=1):
-        child = stream_block.child_blocks.get(item["type"])
-        if child is None:
-            continue
-        key = item.get("id") or f"pos{position}"
-        flatten(child, item["value"], str(child.label), f"block:{key}", assets, out)
-    return out
+def _kind_label(stream_block, kind):
+    child = stream_block.child_blocks.get(kind)
+    return child.label if child is not None else kind
 
 
-def _asset_ids(stream):
-    found = set()
+def compare_streams(old, new):
+    """FieldChanges between two raw values of a leaf's body (StreamField JSON)."""
+    return list(BlockDiffer().changes(LeafStreamBlock(), old, new))
 
-    def walk(value):
-        if isinstance(value, dict):
-            if "asset" in value and isinstance(value["asset"], int):
-                found.add(value["asset"])
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
 
-    walk(stream)
-    return found
+# Leaves and editions --------------------------------------------------------------------------
+
+
+def _body(page):
+    # The stored JSON as it is: serialising the value would give list items fresh ids.
+    return list(page.body.raw_data)
 
 
 def compare_leaf(old_revision, new_revision):
-    old_page, old_stream = _stream(old_revision)
-    new_page, new_stream = _stream(new_revision)
-    assets = MediaAsset.objects.in_bulk(_asset_ids(old_stream) | _asset_ids(new_stream))
-    old, new = _fields(old_page, old_stream, assets), _fields(new_page, new_stream, assets)
-    changes = []
-    for key in [*old, *(k for k in new if k not in old)]:
-        label, _text_value, whole = new.get(key) or old[key]
-        before, after = old.get(key, ("", ""))[1], new.get(key, ("", ""))[1]
-        if before != after:
-            changes.append(FieldChange(label, before, after, whole=whole))
-    return changes
+    """FieldChanges between two revisions of one leaf: its title, number, learning objectives
+    and body. The one comparison behind the public comparison, submitting and reviewing."""
+    old_page, new_page = old_revision.as_object(), new_revision.as_object()
+    changes = [
+        FieldChange(label, before, after)
+        for label, before, after in (
+            (_("标题"), old_page.title, new_page.title),
+            (_("单元编号"), old_page.number, new_page.number),
+            (_("学习目标"), old_page.summary, new_page.summary),
+        )
+        if before != after
+    ]
+    return changes + compare_streams(_body(old_page), _body(new_page))
 
 
 def diff_editions(old, new):
