@@ -1,9 +1,11 @@
 """What a textbook's working copy changes relative to its current edition."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from textbooks.models import UnitPage
 from workflow.models import ChangeType, Edition
+from workflow.services.diff import compare_leaf
 
 
 @dataclass
@@ -13,9 +15,18 @@ class LeafChange:
     # The revision to pin: the leaf's latest for added/changed, the edition's for
     # removed/reordered. None when the leaf has never been saved as a revision.
     revision: object
+    # The current edition's revision of a changed leaf.
+    before: object = None
 
     def get_change_type_display(self):
         return ChangeType(self.change_type).label
+
+    @cached_property
+    def field_changes(self):
+        """What changed inside a changed leaf, as the editions' comparison will show it."""
+        if self.change_type != ChangeType.CHANGED:
+            return []
+        return compare_leaf(self.before, self.revision)
 
 
 def leaf_changes(textbook, *, remove=()):
@@ -45,7 +56,9 @@ def leaf_changes(textbook, *, remove=()):
         elif row is None:
             changes.append(LeafChange(leaf, ChangeType.ADDED, leaf.latest_revision))
         elif leaf.latest_revision_id != row.revision_id:
-            changes.append(LeafChange(leaf, ChangeType.CHANGED, leaf.latest_revision))
+            changes.append(
+                LeafChange(leaf, ChangeType.CHANGED, leaf.latest_revision, before=row.revision)
+            )
         elif kept_now.index(leaf.pk) != kept_then.index(leaf.pk):
             changes.append(LeafChange(leaf, ChangeType.REORDERED, row.revision))
     return changes

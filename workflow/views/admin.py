@@ -20,6 +20,7 @@ from workflow.models import (
     ReviewAssignment,
     ReviewCase,
 )
+from workflow.services.diff import compare_leaf
 from workflow.services.review import missing_opinions
 from workflow.services.rules import administered_or_written, is_administrator_for
 
@@ -252,6 +253,9 @@ def review(request, pk):
             "pin": pin,
             "after": None if pin.change_type == ChangeType.REMOVED else pin.revision.as_object(),
             "before": before[pin.page_id].as_object() if pin.page_id in before else None,
+            "changes": compare_leaf(before[pin.page_id], pin.revision)
+            if pin.change_type == ChangeType.CHANGED and pin.page_id in before
+            else [],
         }
         for pin in case.pinned_revisions.select_related("revision", "page")
     ]
