@@ -149,6 +149,27 @@ def test_a_list_item_moved_is_one_move():
     )
 
 
+def test_a_block_moved_and_edited_is_one_move_and_its_edit():
+    old = demo_body()
+    new = as_saved_by_the_editor([old[1], old[2], old[0]])
+    new[2]["value"] = new[2]["value"].replace("急停按钮", "紧急停止按钮")
+
+    changes = compare_streams(old, new)
+
+    assert edited(changes) == [("moved", "正文"), ("changed", "正文")]
+    assert marked(changes[1]) == [("delete", "急停"), ("insert", "紧急停止")]
+
+
+def test_of_two_identical_work_tasks_the_edited_one_is_the_one_change():
+    old = [work_task(), work_task()]
+    new = as_saved_by_the_editor(old)
+    new[0]["value"]["checklist"][6]["value"] = "第 7 项复查合格"
+
+    [change] = compare_streams(old, new)
+
+    assert (change.kind, change.label) == ("changed", "工作任务 · 检查清单 第 7 项")
+
+
 def test_an_edited_item_next_to_an_inserted_one_is_one_change_and_one_insertion():
     checklist = [*CHECKLIST[:3], "第 4 项检查全部合格", "新增：冷却液浓度合格", *CHECKLIST[4:]]
     new = as_saved_by_the_editor([*demo_body()[:2], work_task(checklist=checklist)])

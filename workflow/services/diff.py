@@ -349,13 +349,42 @@ def _pair_similar(old, new):
     return pairs[::-1]
 
 
+def _longest_in_order(pairs):
+    """The old indices of a longest chain of ``pairs`` (i, j), given sorted by i, whose j rise
+    too (patience sorting, remembering each link's predecessor)."""
+    tails, tail_at, before = [], [], {}
+    for i, j in pairs:
+        k = bisect.bisect_left(tails, j)
+        before[i] = tail_at[k - 1] if k else None
+        tails[k : k + 1], tail_at[k : k + 1] = [j], [i]
+    chain, i = set(), tail_at[-1] if tail_at else None
+    while i is not None:
+        chain.add(i)
+        i = before[i]
+    return chain
+
+
+def _in_order(partners, fingerprints):
+    """Give identical items (one fingerprint) their partners in ascending order: which of two
+    equal work tasks pairs with which is arbitrary, and a crossing would read as a move."""
+    groups = defaultdict(list)
+    for index in partners:
+        groups[fingerprints[index]].append(index)
+    for members in groups.values():
+        for index, partner in zip(
+            sorted(members), sorted(partners[m] for m in members), strict=True
+        ):
+            partners[index] = partner
+
+
 def _align(old, new):
     """Rows (i, j, moved) pairing the _Items of two versions, in reading order; i or j is None
     for an item only one version holds.
 
     Items are keyed by id where both versions hold that id, else by content, and the keys
-    aligned as sequences; in each replaced run similar items are paired as edits. An item left
-    over on both sides with one key (the same id, or the same content) has moved."""
+    aligned as sequences; in each replaced run similar items are paired as edits. Items left
+    over on both sides are paired by key, then by similarity: the same item moved, perhaps
+    edited too. A pair out of order with the others has moved."""
     shared = {(item.kind, item.id) for item in old if item.id} & {
         (item.kind, item.id) for item in new if item.id
     }
@@ -364,35 +393,45 @@ def _align(old, new):
         return ("id", item.kind, item.id) if (item.kind, item.id) in shared else item.fingerprint
 
     old_keys, new_keys = [key(item) for item in old], [key(item) for item in new]
-    rows = []
+    partner = {}  # old index → new index
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
-            rows.extend((a0 + k, b0 + k) for k in range(a1 - a0))
-            continue
-        pairs = _pair_similar(old[a0:a1], new[b0:b1]) if op == "replace" else []
-        # Unpaired items in reading order around the pairs; (a1, b1) closes the run.
-        a, b = a0, b0
-        for i, j in [(a0 + di, b0 + dj) for di, dj in pairs] + [(a1, b1)]:
-            rows.extend((x, None) for x in range(a, i))
-            rows.extend((None, y) for y in range(b, j))
-            if i < a1:
-                rows.append((i, j))
-            a, b = i + 1, j + 1
+            partner.update((a0 + k, b0 + k) for k in range(a1 - a0))
+        elif op == "replace":
+            partner.update((a0 + i, b0 + j) for i, j in _pair_similar(old[a0:a1], new[b0:b1]))
 
-    removed = defaultdict(deque)
-    for i, j in rows:
-        if j is None:
-            removed[old_keys[i]].append(i)
-    moved = {}  # new index → old index
-    for i, j in rows:
-        if i is None and removed[new_keys[j]]:
-            moved[j] = removed[new_keys[j]].popleft()
-    gone = set(moved.values())
+    unpaired = defaultdict(deque)
+    for j in sorted(set(range(len(new))) - set(partner.values())):
+        unpaired[new_keys[j]].append(j)
+    for i in range(len(old)):
+        if i not in partner and unpaired[old_keys[i]]:
+            partner[i] = unpaired[old_keys[i]].popleft()
+    left_old = [i for i in range(len(old)) if i not in partner]
+    left_new = [j for queue in unpaired.values() for j in queue]
+    if len(left_old) * len(left_new) <= MAX_COMPARISONS:
+        scored = [(_similarity(old[i], new[j]), i, j) for i in left_old for j in left_new]
+        taken = set()
+        for score, i, j in sorted(scored, key=lambda s: -s[0]):
+            if score >= SIMILAR and i not in partner and j not in taken:
+                partner[i] = j
+                taken.add(j)
+
+    _in_order(partner, [item.fingerprint for item in old])
+    by_new = {j: i for i, j in partner.items()}
+    _in_order(by_new, [item.fingerprint for item in new])
+
+    steady = _longest_in_order(sorted((i, j) for j, i in by_new.items()))
+    steady_old = sorted(steady)
+    steady_new = sorted(j for j, i in by_new.items() if i in steady)
+    # Reading order: the newer version's, each removed item after the steady item before it.
+    placed = [(j, 0, by_new.get(j), j) for j in range(len(new))]
+    for i in sorted(set(range(len(old))) - set(by_new.values())):
+        k = bisect.bisect_left(steady_old, i)
+        placed.append((steady_new[k - 1] + 0.5 if k else -0.5, i, i, None))
     return [
-        (moved[j], j, True) if i is None and j in moved else (i, j, False)
-        for i, j in rows
-        if not (j is None and i in gone)
+        (i, j, j is not None and i is not None and i not in steady)
+        for _at, _order, i, j in sorted(placed, key=lambda p: p[:2])
     ]
 
 
@@ -409,6 +448,9 @@ def _html_text(value):
 
 def _join(label, part):
     return f"{label} · {part}" if label else str(part)
+
+
+# The _Items of a raw value; none of an _ABSENT one (neither a list nor a dict).
 
 
 def _list_items(raw):
@@ -494,10 +536,9 @@ class BlockDiffer:
             yield from _changed(label, before, after, whole=whole)
 
     def _sequence(self, old, new, label_at, compare):
-        """FieldChanges between two versions of a sequence of _Items (none for _ABSENT: the
-        _items functions read anything but a list or dict as empty); ``label_at(item, n)``
-        labels an item at 1-based position n, ``compare(item, old value, new value, label)``
-        compares one."""
+        """FieldChanges between two versions of a sequence of _Items. ``label_at(item, n)``
+        labels the item at 1-based position n; ``compare(item, old, new, label)`` compares
+        the raw values of one item (_ABSENT on the side that lacks it)."""
         old, new = list(old), list(new)
         for i, j, moved in _align(old, new):
             item = new[j] if j is not None else old[i]
