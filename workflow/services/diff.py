@@ -601,25 +601,33 @@ def compare_streams(old, new):
 # Leaves and editions --------------------------------------------------------------------------
 
 
-def _body(page):
-    # The stored JSON as it is: serialising the value would give list items fresh ids.
-    return list(page.body.raw_data)
+def _stored(revision):
+    """A leaf revision's fields as stored: as_object() would cost several queries a revision,
+    and serialising its body again would give list items fresh ids."""
+    content = revision.content
+    body = content.get("body") or []
+    return {
+        "title": content.get("title") or revision.object_str,
+        "number": content.get("number") or "",
+        "summary": content.get("summary") or "",
+        "body": json.loads(body) if isinstance(body, str) else body,
+    }
 
 
 def compare_leaf(old_revision, new_revision):
     """FieldChanges between two revisions of one leaf: its title, number, learning objectives
     and body. The one comparison behind the public comparison, submitting and reviewing."""
-    old_page, new_page = old_revision.as_object(), new_revision.as_object()
+    old, new = _stored(old_revision), _stored(new_revision)
     changes = [
-        FieldChange(label, before, after)
-        for label, before, after in (
-            (_("标题"), old_page.title, new_page.title),
-            (_("单元编号"), old_page.number, new_page.number),
-            (_("学习目标"), old_page.summary, new_page.summary),
+        FieldChange(label, old[name], new[name])
+        for name, label in (
+            ("title", _("标题")),
+            ("number", _("单元编号")),
+            ("summary", _("学习目标")),
         )
-        if before != after
+        if old[name] != new[name]
     ]
-    return changes + compare_streams(_body(old_page), _body(new_page))
+    return changes + compare_streams(old["body"], new["body"])
 
 
 def diff_editions(old, new):
@@ -644,7 +652,7 @@ def diff_editions(old, new):
 
     leaves = []
     for pid, row in sorted(new_rows.items(), key=lambda kv: kv[1].position):
-        title = row.revision.as_object().title
+        title = _stored(row.revision)["title"]
         if pid not in old_rows:
             leaves.append(LeafDiff(pid, title, "added"))
         elif old_rows[pid].revision_id == row.revision_id:
@@ -655,7 +663,7 @@ def diff_editions(old, new):
             leaves.append(LeafDiff(pid, title, status, moved=pid in moved, changes=changes))
     for pid, row in old_rows.items():
         if pid not in new_rows:
-            leaves.append(LeafDiff(pid, row.revision.as_object().title, "removed"))
+            leaves.append(LeafDiff(pid, _stored(row.revision)["title"], "removed"))
 
     between = [
         e
