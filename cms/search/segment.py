@@ -6,7 +6,7 @@ sub-word query matches and a whole-word query still ranks whole-word hits first;
 small (about one token per word instead of one per character pair) and tokens are real words,
 which is what ts_rank / bm25 rank well. Bigrams would also match every accidental character pair
 across word boundaries (控机, 床编) and grow the index several-fold. jieba works offline with its
-bundled dictionary; a small user dictionary (userdict.txt) adds domain words the general
+bundled dictionary; a small user dictionary (textbooks/userdict.txt) adds domain words the general
 dictionary splits (大数据, 新能源汽车, 电池管理系统 …).
 
 The user dictionary is a static file rather than the live Major and Course names on purpose:
@@ -19,40 +19,17 @@ lower-cased and joined by spaces, so English words inside Chinese titles (Python
 are separate, case-insensitive tokens.
 """
 
-import logging
 import re
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import jieba
-
+from textbooks.segmentation import tokenizer
 from textbooks.validators import isbn13_check_digit, normalize_isbn
-
-USER_DICTIONARY = Path(__file__).with_name("userdict.txt")
 
 # Function words that carry no meaning on their own in a catalogue query.
 STOP_WORDS = frozenset("与 和 及 的 之 或 版 式".split())
 # A token worth indexing holds at least one letter, digit or CJK character.
 WORD = re.compile(r"[\w\u4e00-\u9fff]")
 ISBN = re.compile(r"(?<![\d-])(?:97[89][\d\s-]{10,16}\d|\d[\d\s-]{8,12}[\dXx])(?![\d-])")
-
-_tokenizer = None
-_lock = threading.Lock()
-
-
-def tokenizer():
-    """The one jieba tokenizer of this process, initialised on first use without log noise."""
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                jieba.setLogLevel(logging.WARNING)
-                instance = jieba.Tokenizer()
-                instance.initialize()
-                instance.load_userdict(str(USER_DICTIONARY))
-                _tokenizer = instance
-    return _tokenizer
 
 
 def _clean(tokens):

@@ -31,8 +31,8 @@ from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageBlock
 
-from cms.search.segment import tokenizer
 from textbooks.blocks import LeafStreamBlock
+from textbooks.segmentation import tokenizer
 from workflow.models import Edition
 
 # Two items in a replaced run are the same item, edited, from this similarity on (0–1).
