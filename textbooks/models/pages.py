@@ -4,7 +4,7 @@ The models render only what they hold (an editor's preview). Teachers read the p
 edition: the public site serves these pages from it (cms/site/pages.py)."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField, StreamField
@@ -12,6 +12,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from textbooks.blocks import RICH_FEATURES, LeafStreamBlock
+from textbooks.leaf_codes import new_code
 
 
 class AuthorScopedPermissionTester(PagePermissionTester):
@@ -119,11 +120,15 @@ class UnitPage(Page):
     number = models.CharField(
         _("单元编号"), max_length=20, blank=True, help_text=_("例如 项目 2 任务 1")
     )
+    # Given on creation (textbooks.leaf_codes) and never changed: printed leaves and
+    # replacement packs name leaves by it.
+    code = models.CharField(_("活页代码"), max_length=20, blank=True, editable=False)
     summary = models.TextField(_("学习目标"), blank=True)
     body = StreamField(LeafStreamBlock(), verbose_name=_("正文"), blank=True)
 
     parent_page_types = ["textbooks.TextbookPage"]
     subpage_types = []
+    exclude_fields_in_copy = ["code"]  # a copy is a new leaf: it gets a code of its own
 
     content_panels = Page.content_panels + [
         FieldPanel("number"),
@@ -155,6 +160,27 @@ class UnitPage(Page):
     def textbook_page(self):
         parent = self.get_parent()
         return parent.specific if parent is not None else None
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if not self.code and self.path:
+                self.code = self._free_code()
+            return super().save(*args, **kwargs)
+
+    def _free_code(self):
+        # The locked parent row keeps two leaves added at once from taking the same code.
+        parent = Page.objects.select_for_update().get(path=self.path[: -Page.steplen])
+        taken = set(
+            UnitPage.objects.child_of(parent).exclude(pk=self.pk).values_list("code", flat=True)
+        )
+        return new_code(self.number, taken)
+
+    def with_content_json(self, content):
+        # The code belongs to the leaf, not to a revision: a revision saved before the leaf
+        # had one, or by a copy, must not change it when published or read.
+        page = super().with_content_json(content)
+        page.code = self.code
+        return page
 
     def permissions_for_user(self, user):
         textbook_page = self.textbook_page
