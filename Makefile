@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/textbooks
 # Two workers: the suite waits on the database as much as on the CPU.
 PYTEST_ARGS ?= -n 2 --durations=15
 
-.PHONY: install demo test lint check test-sqlite test-postgres browser-deps clean
+.PHONY: install demo test lint check test-sqlite test-postgres browser-deps pdf-deps clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-demo: install
+demo: install pdf-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -43,11 +43,25 @@ browser-deps:
 	  else echo "chromium missing and not root: browser tests will be skipped"; fi; \
 	fi
 
-test-sqlite: install browser-deps
+# Edition PDFs (WeasyPrint) need Debian's Pango and the WenQuanYi font; the print tests read
+# QR codes back with zbar. Installed when missing and we may; otherwise PDFs are refused with
+# a message naming these packages, and the print tests skip and say why.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei libzbar0
+pdf-deps:
+	@missing="$$(for p in $(PDF_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)) \
+	    && echo "installed" $$missing "for edition PDFs"; \
+	  else echo "missing" $$missing "and not root: edition PDFs and their tests are unavailable"; fi; \
+	fi
+
+test-sqlite: install browser-deps pdf-deps
 	@echo "=== pytest on SQLite ==="
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install browser-deps
+test-postgres: install browser-deps pdf-deps
 	@echo "=== pytest on PostgreSQL ($(POSTGRES_URL)) ==="
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 

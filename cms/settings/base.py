@@ -154,6 +154,9 @@ MEDIA_ASSET_RULES = {
 
 WAGTAIL_SITE_NAME = _("职业教育教材全生命周期管理")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public site's address, printed (as text and QR codes) in edition PDFs; empty means
+# WAGTAILADMIN_BASE_URL. Paper cannot be corrected: set it before printing.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Elasticsearch serves the public catalogue search when set; the database backend otherwise.
