@@ -146,9 +146,12 @@ class PrintedLeaf:
         return self.page.title
 
 
-def pinned_leaves(edition):
-    """The leaves of ``edition`` at their pinned revisions, in manifest order."""
+def pinned_leaves(edition, page_ids=None):
+    """The leaves of ``edition`` (those of ``page_ids`` only, if given) at their pinned
+    revisions, in manifest order."""
     rows = edition.leaves.select_related("revision").order_by("position")
+    if page_ids is not None:
+        rows = rows.filter(page_id__in=page_ids)
     return [row.revision.as_object() for row in rows]
 
 
@@ -183,6 +186,7 @@ class LeafStep:
     ``after`` is the code of the leaf it follows there ("" for the first)."""
 
     change: str
+    page_id: int
     code: str
     title: str
     position: int
@@ -245,7 +249,9 @@ def replacement_plan(old, new):
     new_pages = {row.page_id for row in new_rows}
 
     remove = [
-        LeafStep("removed", codes[row.page_id], row.revision.content.get("title", ""), index)
+        LeafStep(
+            "removed", row.page_id, codes[row.page_id], row.revision.content.get("title", ""), index
+        )
         for index, row in enumerate(old_rows, 1)
         if row.page_id not in new_pages
     ]
@@ -263,7 +269,7 @@ def replacement_plan(old, new):
         after = codes[new_rows[index - 2].page_id] if index > 1 else ""
         title = row.revision.content.get("title", "")
         steps[change].append(
-            LeafStep(change, codes[row.page_id], title, index, old_position, after)
+            LeafStep(change, row.page_id, codes[row.page_id], title, index, old_position, after)
         )
     # A reprinted leaf goes in where it belongs anyway: only unchanged leaves may need moving.
     unchanged = steps["unchanged"]
@@ -285,12 +291,8 @@ def replacement_pack(old_edition, new_edition):
     """
     with in_record_language():
         plan = replacement_plan(old_edition, new_edition)
-        reprinted = {step.code for step in plan.reprinted}
-        leaves = [
-            _printed(leaf, new_edition)
-            for leaf in pinned_leaves(new_edition)
-            if leaf.code in reprinted
-        ]
+        reprinted = [step.page_id for step in plan.reprinted]
+        leaves = [_printed(leaf, new_edition) for leaf in pinned_leaves(new_edition, reprinted)]
         context = {
             "textbook": new_edition.textbook,
             "edition": new_edition,
