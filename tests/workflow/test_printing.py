@@ -47,7 +47,7 @@ def _missing():
 def pdf_tools():
     """WeasyPrint's and zbar's system libraries and the font, installed by `make pdf-deps`
     if they are missing (one worker at a time: apt holds a lock)."""
-    if _missing():
+    if _missing() and shutil.which("make"):
         with open("/tmp/textbooks-pdf-deps.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             subprocess.run(["make", "-s", "pdf-deps"], cwd=ROOT, check=False)
