@@ -20,9 +20,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from wagtail.blocks import StructValue
 
-from cms.i18n import in_record_language
 from media.models import ShortLink
 from media.qr import qr_svg
+from textbooks.i18n import in_record_language
 from textbooks.models import UnitPage
 from workflow.print_math import UnsupportedFormula, formula_html
 from workflow.services.diff import compare_leaf
