@@ -9,12 +9,19 @@ before anything is stored.
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from media import hooks
+from textbooks.i18n import enumeration
 
 
 class MediaKind(models.TextChoices):
@@ -74,8 +81,54 @@ class MediaAsset(models.Model):
         return _("%(title)s（%(kind)s）") % {"title": self.title, "kind": self.get_kind_display()}
 
     def get_absolute_url(self):
-        """The stable, access-checked address of this asset (templates link here)."""
+        """The stable, access-checked address of this asset (drafts and previews link here)."""
         return reverse("media:asset", args=[self.pk])
+
+    def shown(self):
+        """The asset as a draft or a preview shows it: as it is now."""
+        return ShownAsset(title=self.title, kind=self.kind, url=self.get_absolute_url())
+
+
+@dataclass(frozen=True)
+class ShownAsset:
+    """An asset as a page shows it: a title, a kind, and where its bytes are read. A published
+    edition shows the copy it pins (its reviewed title and bytes), never the asset as it is
+    now; the layer that renders editions builds these from its pins."""
+
+    title: str
+    kind: str
+    url: str
+
+    @property
+    def kind_label(self):
+        return dict(MediaKind.choices).get(self.kind, self.kind)
+
+
+class AssetInUse(ProtectedError):
+    """Deleting an asset that a published edition or a case under review keeps."""
+
+
+def deletion_refusal(assets):
+    """Why ``assets`` may not be deleted (a message naming what keeps them), or None."""
+    kept = hooks.keepers(asset.pk for asset in assets)
+    if not kept:
+        return None
+    return gettext("以下数字资源仍被版次或审核案使用，不能删除：%(assets)s。") % {
+        "assets": enumeration(
+            gettext("“%(title)s”（%(keepers)s）")
+            % {"title": asset.title, "keepers": enumeration(kept[asset.pk])}
+            for asset in assets
+            if asset.pk in kept
+        )
+    }
+
+
+@receiver(pre_delete, sender=MediaAsset)
+def refuse_deleting_kept_assets(sender, instance, **kwargs):
+    # Readers of an edition, and reviewers of a case, would lose what they were shown.
+    message = deletion_refusal([instance])
+    if message:
+        raise AssetInUse(message, [instance])
 
 
 def new_short_code():

@@ -3,7 +3,7 @@
 import json
 
 from media import hooks
-from textbooks.models import TextbookPage, UnitPage
+from textbooks.models import UnitPage
 
 MEDIA_BLOCK = "media_resource"
 
@@ -36,24 +36,6 @@ def latest_body(page):
     if revision is not None and "body" in revision.content:
         return revision.content["body"]
     return page.body.raw_data
-
-
-def public_leaves(textbook=None):
-    """Live, unrestricted leaves under live textbook pages (of ``textbook`` if given)."""
-    books = TextbookPage.objects.live().public()
-    if textbook is not None:
-        books = books.filter(textbook=textbook)
-    leaves = UnitPage.objects.none()
-    for book in books:
-        leaves |= UnitPage.objects.child_of(book)
-    return leaves.live().public()
-
-
-def is_published(asset):
-    """True if a published leaf shows ``asset`` (then anyone may read it)."""
-    return any(
-        asset.pk in asset_ids_in_stream(live_body(leaf)) for leaf in public_leaves(asset.textbook)
-    )
 
 
 def referenced_asset_ids():

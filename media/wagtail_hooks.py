@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,7 +11,7 @@ from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, Sn
 
 from media.access import can_manage_textbook
 from media.forms import MediaAssetForm
-from media.models import MediaAsset, ShortLink
+from media.models import MediaAsset, ShortLink, deletion_refusal
 from media.storage import MediaStorageError
 from textbooks.models import Textbook, TextbookPage, UnitPage
 
@@ -113,3 +115,15 @@ def qr_page_header_buttons(page, user, view_name, next_url=None):
 def qr_asset_listing_buttons(snippet, user, next_url=None):
     if isinstance(snippet, MediaAsset) and can_manage_textbook(user, snippet.textbook):
         yield _qr_button(ShortLink.for_asset(snippet), 90)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_kept_assets(request, instances):
+    """The delete view and the bulk delete action refuse, naming what keeps the assets, before
+    asking for a confirmation that could only fail (media.models refuses in code too)."""
+    assets = [instance for instance in instances if isinstance(instance, MediaAsset)]
+    message = deletion_refusal(assets) if assets else None
+    if message:
+        messages.error(request, message)
+        return redirect("wagtailsnippets_media_mediaasset:list")
+    return None

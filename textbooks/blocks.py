@@ -7,8 +7,10 @@ print to digital resources (MediaResourceBlock) that students reach by QR code.
 import logging
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageBlock
@@ -117,6 +119,25 @@ class KnowledgePointBlock(blocks.StructBlock):
         template = "textbooks/blocks/knowledge_point.html"
 
 
+MISSING_ASSET = _("所选数字资源不存在（可能已被删除），请重新选择。")
+FOREIGN_ASSET = _("数字资源“%(title)s”不属于本教材，只能选择本教材的数字资源。")
+
+
+class AssetChooserBlock(SnippetChooserBlock):
+    """A snippet chooser that refuses an asset id that does not exist, where Wagtail's would
+    quietly save an empty block in its place."""
+
+    @cached_property
+    def field(self):
+        field = super().field
+        field.error_messages["invalid_choice"] = MISSING_ASSET
+        return field
+
+    def value_from_form(self, value):
+        # Keep the unknown id for clean() to refuse.
+        return super().value_from_form(value) or value or None
+
+
 class MediaResourceBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         label=_("资源类型"),
@@ -128,7 +149,8 @@ class MediaResourceBlock(blocks.StructBlock):
             ("document", _("文档")),
         ],
     )
-    asset = SnippetChooserBlock("media.MediaAsset", label=_("数字资源"))
+    # By string: textbooks sits below media and may not import it.
+    asset = AssetChooserBlock("media.MediaAsset", label=_("数字资源"))
     caption = blocks.CharBlock(label=_("说明"), required=False)
     show_qr_in_print = blocks.BooleanBlock(
         label=_("印刷版显示二维码"), required=False, default=True
@@ -138,6 +160,36 @@ class MediaResourceBlock(blocks.StructBlock):
         icon = "media"
         label = _("数字资源")
         template = "textbooks/blocks/media_resource.html"
+
+
+def media_asset_errors(stream_value, textbook_id):
+    """An error on each media block of ``stream_value`` whose asset does not exist or belongs
+    to another textbook than ``textbook_id`` (a StreamBlockValidationError), or None.
+
+    An asset is reviewed and published with its own textbook: another textbook's (perhaps
+    never published) would reach readers unreviewed."""
+    chooser = MediaResourceBlock.base_blocks["asset"]
+    raw = list(enumerate(stream_value.raw_data))
+    wanted = {
+        item["value"].get("asset")
+        for _index, item in raw
+        if item["type"] == "media_resource" and item["value"].get("asset")
+    }
+    assets = chooser.target_model.objects.in_bulk(wanted)
+    errors = {}
+    for index, item in raw:
+        asset_id = item["value"].get("asset") if item["type"] == "media_resource" else None
+        if not asset_id:
+            continue
+        asset = assets.get(asset_id)
+        if asset is None:
+            problem = ValidationError(MISSING_ASSET)
+        elif asset.textbook_id != textbook_id:
+            problem = ValidationError(FOREIGN_ASSET, params={"title": asset.title})
+        else:
+            continue
+        errors[index] = StructBlockValidationError(block_errors={"asset": problem})
+    return StreamBlockValidationError(block_errors=errors) if errors else None
 
 
 class WorkStepBlock(blocks.StructBlock):

@@ -4,7 +4,7 @@ An archive lives under ``archives/textbook-<id>/<version>/``:
 
 - ``leaves/<nnn>-<slug>.html``: each leaf of the edition, rendered at its pinned revision;
 - ``manifest.json``: the textbook, the version, each leaf (page, revision, key, SHA-256) and
-  each asset the leaves use (its content-addressed key, SHA-256, size, type);
+  each asset the edition pins (its content-addressed key, SHA-256, size, type, title);
 - ``COMPLETE``: written last, holding the SHA-256 of manifest.json, which in turn holds the
   checksum of every file: one checksum over the whole.
 
@@ -19,15 +19,13 @@ import logging
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from media import storage
-from media.models import MediaAsset, ShortLink
-from media.references import asset_ids_in_stream
 from textbooks.i18n import in_record_language
-from workflow.models import EditionArchive
+from workflow.models import EditionArchive, EditionAsset
+from workflow.services.assets import edition_assets
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +72,8 @@ def sha256_hex(data):
 def render_leaf(leaf, edition=None):
     context = {"page": leaf, "self": leaf, "edition": edition}
     if edition is not None:
-        # Media blocks link the copies this archive records (see media_tags.asset_url).
-        context["asset_link"] = edition_asset_link(edition, archiving=True)
+        # Media blocks show the copies the edition pins (see media_tags.shown_asset).
+        context["edition_assets"] = edition_assets(edition)
     with in_record_language():
         return render_to_string("textbooks/unit_page.html", context).encode()
 
@@ -96,7 +94,7 @@ def write_archive(source):
             % {"title": source.textbook.title, "version": source.version}
         )
 
-    leaves, asset_ids = [], []
+    leaves = []
     for position, (page, revision) in enumerate(source.leaves, start=1):
         leaf = revision.as_object()
         html = render_leaf(leaf, source.edition)
@@ -113,9 +111,8 @@ def write_archive(source):
                 "size": len(html),
             }
         )
-        asset_ids.extend(i for i in asset_ids_in_stream(leaf.body.raw_data) if i not in asset_ids)
 
-    assets = MediaAsset.objects.in_bulk(asset_ids)
+    pins = EditionAsset.objects.filter(edition=source.edition).order_by("asset_id")
     manifest = {
         "format": 1,
         "textbook": {
@@ -127,18 +124,7 @@ def write_archive(source):
         "version": source.version,
         "published_at": source.published_at.isoformat() if source.published_at else None,
         "leaves": leaves,
-        "assets": [
-            {
-                "id": asset.pk,
-                "title": asset.title,
-                "kind": asset.kind,
-                "key": asset.file.name,
-                "sha256": asset.sha256,
-                "size": asset.size,
-                "content_type": asset.content_type,
-            }
-            for asset in (assets[i] for i in asset_ids if i in assets)
-        ],
+        "assets": [{"id": pin.asset_id, **pin.copied()} for pin in pins],
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
     storage.put_bytes(prefix + MANIFEST, manifest_bytes, "application/json", overwrite=True)
@@ -192,29 +178,6 @@ def verify_archive(prefix):
         if actual != entry["sha256"]:
             problems.append(_("%(key)s：校验和不符。") % {"key": entry["key"]})
     return problems
-
-
-def archived_asset(textbook, version, asset_id):
-    """The manifest entry of ``asset_id`` in the complete archive of that version, or None."""
-    archive = EditionArchive.objects.filter(
-        textbook=textbook, version=version, completed_at__isnull=False
-    ).first()
-    if archive is None:
-        return None
-    return next((e for e in archive.manifest["assets"] if e["id"] == asset_id), None)
-
-
-def edition_asset_link(edition, archiving=False):
-    """The ``asset_link`` of a page of ``edition``: an asset's link to the copy that
-    edition's archive keeps (None while it has none, unless the archive is being written)."""
-
-    def link(asset):
-        if archiving or archived_asset(edition.textbook, edition.version, asset.pk):
-            code = ShortLink.for_asset(asset).code
-            return reverse("media:edition_link", args=[code, edition.version])
-        return None
-
-    return link
 
 
 def archived_keys():

@@ -10,6 +10,7 @@ app_name = "workflow"
 urlpatterns = [
     path("", admin.case_list, name="cases"),
     path("<int:pk>/", admin.case_detail, name="case"),
+    path("<int:pk>/assets/<int:asset_id>/", admin.case_asset, name="case_asset"),
     path("<int:pk>/assign/", admin.assign, name="assign"),
     path("<int:pk>/decide/", admin.decide, name="decide"),
     path("<int:pk>/publish/", admin.publish, name="publish"),

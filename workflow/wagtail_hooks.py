@@ -3,14 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.models import Revision
 
 from media import hooks as media_hooks
-from media.references import asset_ids_in_stream
 from workflow import urls
 from workflow.archives import archived_keys
-from workflow.models import EditionLeaf
+from workflow.models import EditionAsset, PinnedAsset
 from workflow.services.lifecycle import administered_textbooks, watchlist
+from workflow.services.review import OPEN_STATES
 from workflow.views.admin import my_open_assignments
 
 
@@ -72,12 +71,30 @@ def add_lifecycle_panel(request, panels):
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)
-def assets_pinned_by_editions():
-    """Old editions stay readable: the assets their pinned revisions show are kept."""
-    for content in Revision.objects.filter(
-        pk__in=EditionLeaf.objects.values("revision_id")
-    ).values_list("content", flat=True):
-        yield from asset_ids_in_stream(content.get("body", "[]"))
+def assets_pinned():
+    """Editions stay readable and cases reviewable: the assets they pin are kept."""
+    yield from EditionAsset.objects.values_list("asset_id", flat=True)
+    yield from PinnedAsset.objects.filter(asset__isnull=False).values_list("asset_id", flat=True)
+
+
+@hooks.register(media_hooks.KEYS_IN_USE)
+def keys_pinned():
+    """The bytes of every pinned copy, though the asset's file has been replaced since."""
+    yield from EditionAsset.objects.values_list("key", flat=True)
+    yield from PinnedAsset.objects.values_list("key", flat=True)
 
 
 hooks.register(media_hooks.KEYS_IN_USE, archived_keys)
+
+
+@hooks.register(media_hooks.ASSET_KEEPERS)
+def editions_and_open_cases_keeping(asset_ids):
+    """A published edition keeps its assets for good; a case under review until it closes."""
+    for pin in EditionAsset.objects.filter(asset_id__in=asset_ids).select_related(
+        "edition__textbook"
+    ):
+        yield pin.asset_id, pin.edition
+    for pin in PinnedAsset.objects.filter(
+        asset_id__in=asset_ids, case__state__in=OPEN_STATES
+    ).select_related("case__textbook"):
+        yield pin.asset_id, pin.case

@@ -17,18 +17,17 @@ def _image(image):
     }
 
 
-def _snippet(obj):
-    data = {"id": obj.pk, "title": str(obj)}
-    for field in ("title", "kind"):
-        if hasattr(obj, field):
-            data[field] = getattr(obj, field)
-    if hasattr(obj, "get_absolute_url"):
-        data["url"] = obj.get_absolute_url()
-    return data
+def _asset(asset, edition_assets):
+    """A media asset as the edition pins it (None if it does not)."""
+    shown = edition_assets(asset)
+    if shown is None:
+        return None
+    return {"id": asset.pk, "title": shown.title, "kind": shown.kind, "url": shown.url}
 
 
-def plain(block, value):
-    """``value`` of ``block`` as JSON-ready data (None for a reference that no longer exists)."""
+def plain(block, value, edition_assets):
+    """``value`` of ``block`` as JSON-ready data (None for a reference that no longer exists);
+    a media asset as ``edition_assets`` shows it (workflow.services.assets)."""
     if value is None:
         return None
     if isinstance(block, (ImageBlock, ImageChooserBlock)):
@@ -36,19 +35,26 @@ def plain(block, value):
     if isinstance(block, blocks.RichTextBlock):
         return expand_db_html(value.source)
     if isinstance(block, blocks.StreamBlock):
-        return stream(value)
+        return stream(value, edition_assets)
     if isinstance(block, blocks.StructBlock):
-        return {name: plain(child, value.get(name)) for name, child in block.child_blocks.items()}
+        return {
+            name: plain(child, value.get(name), edition_assets)
+            for name, child in block.child_blocks.items()
+        }
     if isinstance(block, blocks.ListBlock):
-        return [plain(block.child_block, item) for item in value]
+        return [plain(block.child_block, item, edition_assets) for item in value]
     if isinstance(block, SnippetChooserBlock):
-        return _snippet(value)
+        return _asset(value, edition_assets)
     return block.get_api_representation(value)
 
 
-def stream(value):
+def stream(value, edition_assets):
     """A StreamValue as a list of {"type", "id", "value"}."""
     return [
-        {"type": child.block_type, "id": child.id, "value": plain(child.block, child.value)}
+        {
+            "type": child.block_type,
+            "id": child.id,
+            "value": plain(child.block, child.value, edition_assets),
+        }
         for child in value
     ]

@@ -1,7 +1,8 @@
 """Read-only JSON views of published content. Described in openapi.py (/api/v1/openapi.json).
 
 Textbooks are listed only with a current edition; editions are looked up by version; a leaf
-is found in its edition's manifest and read from the revision pinned there. Errors are JSON:
+is found in its edition's manifest and read from the revision pinned there, its resources as
+the edition pins them. Errors are JSON:
 {"error": {"status", "message", "details"?}}.
 """
 
@@ -21,6 +22,7 @@ from cms.api.openapi import build_spec
 from textbooks.i18n import enumeration
 from textbooks.models import Textbook, Tier
 from workflow.models import ChangeCategory, Edition
+from workflow.services.assets import edition_assets
 from workflow.services.errata import fixed_errata_for, leaf_in_edition
 from workflow.services.lifecycle import is_recently_updated, recently_updated_since
 
@@ -334,7 +336,7 @@ def leaf_detail(request, slug, version, leaf_slug):
         "title": leaf.title,
         "number": leaf.number,
         "summary": leaf.summary,
-        "body": stream(leaf.body),
+        "body": stream(leaf.body, edition_assets(edition)),
         "corrections": [
             {
                 "quoted_text": erratum.quoted_text,

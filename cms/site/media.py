@@ -1,7 +1,8 @@
 """Readers reach digital resources: an asset by id, and short links (QR codes in print).
 
-Which bytes a reader gets is decided here, where editions are known: a published edition's
-reviewed copy, or — for drafts — the asset's current file, to those who may read drafts.
+Which bytes a reader gets is decided here, where editions are known: the copy a published
+edition pins (its reviewed bytes), never the asset's current file, which its writers may have
+replaced since; the current file only to those who may read drafts.
 """
 
 from django.http import Http404, HttpResponseRedirect
@@ -12,27 +13,36 @@ from django.views.decorators.cache import never_cache
 
 from media.access import can_manage_textbook
 from media.models import MediaAsset, ShortLink
-from media.references import is_published
 from media.views import deny, serve_key
 from textbooks.models import TextbookPage
-from workflow.archives import archived_asset
-from workflow.models import Edition
+from workflow.models import Edition, EditionAsset
 from workflow.services.rules import is_reviewing
 
 
 def can_read_draft_asset(user, asset):
     """Bundled resources are reviewed with the textbook: its writers and the reviewers of a
-    case under way may read an asset no published leaf shows yet."""
+    case under way may read an asset as it is now, before an edition publishes it."""
     return can_manage_textbook(user, asset.textbook) or is_reviewing(user, asset.textbook)
+
+
+def current_copy(asset_id):
+    """The copy of the asset that a current edition pins, or None."""
+    return EditionAsset.objects.filter(asset_id=asset_id, edition__is_current=True).first()
+
+
+def serve_copy(pin):
+    return serve_key(pin.key, pin.content_type, public=True)
 
 
 @never_cache
 def asset(request, pk):
     media_asset = get_object_or_404(MediaAsset.objects.select_related("textbook"), pk=pk)
-    public = is_published(media_asset)
-    if not public and not can_read_draft_asset(request.user, media_asset):
+    if can_read_draft_asset(request.user, media_asset):
+        return serve_key(media_asset.file.name, media_asset.content_type, public=False)
+    pin = current_copy(media_asset.pk)
+    if pin is None:
         return deny(request)
-    return serve_key(media_asset.file.name, media_asset.content_type, public=public)
+    return serve_copy(pin)
 
 
 def _link_textbook(link):
@@ -48,10 +58,9 @@ def short_link(request, code, version=None):
     if version is not None:
         return _archived(link, version)
     if link.asset_id:
-        current = Edition.objects.filter(textbook=link.asset.textbook, is_current=True).first()
-        entry = current and archived_asset(current.textbook, current.version, link.asset_id)
-        if entry:  # the current edition's reviewed copy
-            return serve_key(entry["key"], entry["content_type"], public=True)
+        pin = current_copy(link.asset_id)
+        if pin is not None:  # the current edition's reviewed copy
+            return serve_copy(pin)
         return HttpResponseRedirect(link.asset.get_absolute_url())
     leaf = link.page.specific
     if not leaf.live:
@@ -61,19 +70,19 @@ def short_link(request, code, version=None):
 
 def _archived(link, version):
     """The linked resource as a published edition had it (public): a leaf's page in that
-    edition, an asset's bytes as recorded in that edition's archive."""
+    edition, an asset's bytes as that edition pins them."""
     textbook = _link_textbook(link)
+    try:
+        edition = Edition.objects.filter(textbook=textbook).get_by_version(version)
+    except Edition.DoesNotExist as exc:
+        raise Http404(_("没有找到该版次。")) from exc
     if link.page_id:
-        try:
-            edition = Edition.objects.filter(textbook=textbook).get_by_version(version)
-        except Edition.DoesNotExist as exc:
-            raise Http404(_("没有找到该版次。")) from exc
         if not edition.leaves.filter(page_id=link.page_id).exists():
             raise Http404(_("该版次不包含此活页。"))
         return HttpResponseRedirect(
             reverse("editions:leaf", args=[textbook.slug, version, link.page.slug])
         )
-    entry = archived_asset(textbook, version, link.asset_id)
-    if entry is None:
-        raise Http404(_("该版次没有此资源的归档。"))
-    return serve_key(entry["key"], entry["content_type"], public=True)
+    pin = edition.assets.filter(asset_id=link.asset_id).first()
+    if pin is None:
+        raise Http404(_("该版次不包含此资源。"))
+    return serve_copy(pin)

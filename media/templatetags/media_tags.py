@@ -4,9 +4,14 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def asset_url(context, asset):
-    """Where a page links an asset: where the page's edition keeps it (``asset_link``, a
-    function the layer that renders editions puts in the context), else the asset's
-    access-checked URL (drafts, previews, editions without an archived copy)."""
-    link = context.get("asset_link")
-    return (link and link(asset)) or asset.get_absolute_url()
+def shown_asset(context, asset):
+    """The asset of a media block as this page shows it (a media.models.ShownAsset), or None
+    when it cannot be shown (deleted, or not pinned by the page's edition).
+
+    A page of an edition is given ``edition_assets`` by the layer that renders editions: a
+    function answering with the copy that edition pins (reviewed title, reviewed bytes).
+    Drafts and previews show the asset as it is now."""
+    resolve = context.get("edition_assets")
+    if resolve is not None:
+        return resolve(asset) if asset is not None else None
+    return asset.shown() if asset is not None else None

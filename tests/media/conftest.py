@@ -10,6 +10,7 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from moto.moto_api._internal.models import moto_api_backend
 from wagtail.models import Page
 
@@ -71,6 +72,12 @@ def textbook(users, make_textbook):
 
 
 @pytest.fixture
+def school_textbook(users, make_textbook):
+    """A textbook one subject expert reviews (what tests.workflow's published_edition does)."""
+    return make_textbook(users["author"], tier="school", is_mixed_media=True)
+
+
+@pytest.fixture
 def make_asset(users):
     def make(textbook, title="G71 循环演示", data=None, kind="video"):
         return create_asset(
@@ -82,6 +89,22 @@ def make_asset(users):
         )
 
     return make
+
+
+def replace_asset(client, asset, data, *, title=None):
+    """The logged-in user replaces ``asset``'s file (and title) in the snippet editor."""
+    response = client.post(
+        reverse("wagtailsnippets_media_mediaasset:edit", args=[asset.pk]),
+        {
+            "title": title or asset.title,
+            "kind": asset.kind,
+            "textbook": asset.textbook_id,
+            "file": upload("v2.mp4", data),
+            "transcript": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response
 
 
 def media_block(asset, *, show_qr=True, caption="扫码观看"):

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from media.models import ShortLink
 from tests.media.conftest import media_block
-from tests.workflow.conftest import due, submitted_case
+from tests.workflow.conftest import due, published_edition, submitted_case
 from workflow import services
+from workflow.models import CaseKind
 
 ROLES = [
     "anonymous",
@@ -29,10 +30,11 @@ def scene(users, make_user, make_textbook, make_asset, add_leaf):
     textbook = make_textbook(users["author"], tier="school", is_mixed_media=True)
     published = make_asset(textbook, title="已发布")
     draft_only = make_asset(textbook, title="仅草稿", data=b"\x00\x00\x00\x18ftypisom" + b"\0" * 40)
-    add_leaf(textbook, "u1", blocks=[media_block(published)], publish=True)
+    add_leaf(textbook, "u1", blocks=[media_block(published)])
+    published_edition(textbook, users["author"], users["reviewer"], users["national"])
     add_leaf(textbook, "u2", blocks=[media_block(draft_only)])
     users["assigned_reviewer"] = make_user("assigned", roles.REVIEWER)
-    case = submitted_case(textbook, users["author"])
+    case = submitted_case(textbook, users["author"], CaseKind.MINOR)
     services.assign_reviewer(
         case,
         user=users["national"],
@@ -41,7 +43,13 @@ def scene(users, make_user, make_textbook, make_asset, add_leaf):
         due_date=due(),
     )
     users["superuser"] = get_user_model().objects.create_superuser("root", password="pw")
-    return {"textbook": textbook, "published": published, "draft_only": draft_only}
+    unused = make_asset(textbook, title="未使用", data=b"\x00\x00\x00\x18ftypisom" + b"\2" * 40)
+    return {
+        "textbook": textbook,
+        "published": published,
+        "draft_only": draft_only,
+        "unused": unused,
+    }
 
 
 def outcome(response):
@@ -86,8 +94,9 @@ def url_for(action, scene):
         "admin: list assets": reverse("wagtailsnippets_media_mediaasset:list"),
         "admin: add asset form": reverse("wagtailsnippets_media_mediaasset:add"),
         "admin: edit asset form": reverse("wagtailsnippets_media_mediaasset:edit", args=[draft.pk]),
+        # (an asset that a case or an edition keeps is not offered for deletion at all)
         "admin: delete asset form": reverse(
-            "wagtailsnippets_media_mediaasset:delete", args=[draft.pk]
+            "wagtailsnippets_media_mediaasset:delete", args=[scene["unused"].pk]
         ),
     }[action]
 

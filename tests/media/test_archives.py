@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from media import storage
 from media.models import MediaAsset, ShortLink
-from tests.media.conftest import S3Endpoint, media_block, mp4_bytes, upload
+from tests.media.conftest import S3Endpoint, media_block, mp4_bytes, replace_asset
 from tests.workflow.conftest import add_leaf, published_edition
 from workflow.archives import ArchiveExists, archive_prefix, source_for_edition, write_archive
 from workflow.models import CaseKind, EditionArchive
@@ -36,17 +36,7 @@ def publish(book, users, capture, kind=CaseKind.INITIAL):
 
 
 def replace_video(client, asset, text):
-    """The logged-in author uploads a new file for ``asset`` in the snippet editor."""
-    client.post(
-        reverse("wagtailsnippets_media_mediaasset:edit", args=[asset.pk]),
-        {
-            "title": asset.title,
-            "kind": "video",
-            "textbook": asset.textbook_id,
-            "file": upload("v2.mp4", mp4_bytes(text)),
-            "transcript": "",
-        },
-    )
+    replace_asset(client, asset, mp4_bytes(text))
 
 
 def body_of(response):

@@ -10,9 +10,17 @@ from django.core.files.storage import storages
 from django.urls import reverse
 
 from media import storage
-from media.models import MediaAsset
-from tests.media.conftest import BUCKET, S3Endpoint, elf_bytes, media_block, mp4_bytes
+from media.models import MediaAsset, ShortLink
+from tests.media.conftest import (
+    BUCKET,
+    S3Endpoint,
+    elf_bytes,
+    media_block,
+    mp4_bytes,
+    replace_asset,
+)
 from tests.media.test_admin_upload import post_asset
+from tests.workflow.conftest import published_edition
 
 
 def fetch(url):
@@ -98,12 +106,13 @@ def test_executable_renamed_mp4_never_reaches_the_bucket(client, users, textbook
 
 
 def test_published_asset_is_public_and_goes_through_the_cdn(
-    client, users, textbook, s3, settings, make_asset, add_leaf
+    client, users, school_textbook, s3, settings, make_asset, add_leaf
 ):
-    published = make_asset(textbook, title="已发布")
-    draft_only = make_asset(textbook, title="草稿中", data=mp4_bytes("草稿"))
-    add_leaf(textbook, "u1", blocks=[media_block(published)], publish=True)
-    add_leaf(textbook, "u2", blocks=[media_block(draft_only)])
+    published = make_asset(school_textbook, title="已发布")
+    draft_only = make_asset(school_textbook, title="草稿中", data=mp4_bytes("草稿"))
+    add_leaf(school_textbook, "u1", blocks=[media_block(published)])
+    published_edition(school_textbook, users["author"], users["reviewer"], users["national"])
+    add_leaf(school_textbook, "u2", blocks=[media_block(draft_only)])
     settings.MEDIA_CDN_BASE_URL = "https://cdn.example.org/textbooks/"
 
     public = client.get(reverse("media:asset", args=[published.pk]))
@@ -116,6 +125,23 @@ def test_published_asset_is_public_and_goes_through_the_cdn(
     signed = client.get(reverse("media:asset", args=[draft_only.pk]))["Location"]
     assert signed.startswith(f"{s3.url}/{BUCKET}/") and "X-Amz-Signature=" in signed
     assert fetch(signed) == (200, mp4_bytes("草稿"))
+
+
+def test_readers_are_signed_the_pinned_copy_after_the_file_is_replaced(
+    client, users, school_textbook, s3, make_asset, add_leaf
+):
+    video = make_asset(school_textbook, title="G71 循环演示", data=mp4_bytes("审核过的视频"))
+    add_leaf(school_textbook, "u1", blocks=[media_block(video)])
+    published_edition(school_textbook, users["author"], users["reviewer"], users["national"])
+    client.force_login(users["author"])
+    replace_asset(client, video, mp4_bytes("未审核的视频"))
+    client.logout()
+
+    assert len(s3.keys()) == 2  # the replacement is a new object; the pinned one stays
+    for url in (reverse("media:asset", args=[video.pk]), f"/r/{ShortLink.for_asset(video).code}/"):
+        signed = client.get(url)["Location"]
+        assert "X-Amz-Signature=" in signed
+        assert fetch(signed) == (200, mp4_bytes("审核过的视频"))
 
 
 def test_storage_down_when_reading_is_a_clear_503(client, users, textbook, s3, make_asset):

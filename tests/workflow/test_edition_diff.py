@@ -31,8 +31,12 @@ def work_task(step_two, checklist):
 @pytest.fixture
 def two_editions(world):
     textbook, u = world["textbook"], world["users"]
-    old_video = MediaAsset.objects.create(title="G71 循环仿真", kind="video", file="a.mp4")
-    new_video = MediaAsset.objects.create(title="G71 Ⅱ 型循环仿真", kind="video", file="b.mp4")
+    old_video = MediaAsset.objects.create(
+        title="G71 循环仿真", kind="video", file="a.mp4", textbook=textbook
+    )
+    new_video = MediaAsset.objects.create(
+        title="G71 Ⅱ 型循环仿真", kind="video", file="b.mp4", textbook=textbook
+    )
     leaf, untouched = world["leaves"]
     draft = leaf.get_latest_revision_as_object()
     draft.body = LeafStreamBlock().to_python(

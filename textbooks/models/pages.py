@@ -6,12 +6,13 @@ edition: the public site serves these pages from it (cms/site/pages.py)."""
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
-from textbooks.blocks import RICH_FEATURES, LeafStreamBlock
+from textbooks.blocks import RICH_FEATURES, LeafStreamBlock, media_asset_errors
 from textbooks.leaf_codes import new_code
 
 
@@ -114,6 +115,21 @@ class TextbookPage(Page):
         return AuthorScopedPermissionTester(user, self, self.textbook)
 
 
+class UnitPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        # A new leaf has no place in the tree while its form is checked, so UnitPage.clean
+        # cannot tell its textbook yet: its media blocks are checked here, against the
+        # textbook it is being added to.
+        parent = self.parent_page.specific if self.parent_page is not None else None
+        body = cleaned.get("body")
+        if self.instance.pk is None and body is not None and isinstance(parent, TextbookPage):
+            errors = media_asset_errors(body, parent.textbook_id)
+            if errors:
+                self.add_error("body", errors)
+        return cleaned
+
+
 class UnitPage(Page):
     """A leaf (活页/单元): independently replaceable, with its own URL and revisions."""
 
@@ -129,6 +145,7 @@ class UnitPage(Page):
     parent_page_types = ["textbooks.TextbookPage"]
     subpage_types = []
     exclude_fields_in_copy = ["code"]  # a copy is a new leaf: it gets a code of its own
+    base_form_class = UnitPageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("number"),
@@ -148,13 +165,18 @@ class UnitPage(Page):
         super().clean()
         # The admin enforces parent_page_types; this also stops code paths (imports,
         # shell, add_child) from placing a leaf outside a textbook.
-        if self.depth and self.depth > 1:
-            parent = self.get_parent()
-            if parent is not None and not isinstance(parent.specific, TextbookPage):
-                raise ValidationError(
-                    _("活页（单元）只能放在教材页面之下，不能放在“%(parent)s”之下。")
-                    % {"parent": parent.title}
-                )
+        parent = self.get_parent() if self.depth and self.depth > 1 else None
+        if parent is None:
+            return
+        parent = parent.specific
+        if not isinstance(parent, TextbookPage):
+            raise ValidationError(
+                _("活页（单元）只能放在教材页面之下，不能放在“%(parent)s”之下。")
+                % {"parent": parent.title}
+            )
+        errors = media_asset_errors(self.body, parent.textbook_id)
+        if errors:
+            raise ValidationError({"body": errors})
 
     @property
     def textbook_page(self):

@@ -1,4 +1,5 @@
 from .archives import EditionArchive
+from .assets import EditionAsset, PinnedAsset
 from .audit import AuditLogEntry
 from .editions import Edition, EditionLeaf
 from .errata import Erratum, ErratumState
@@ -25,6 +26,7 @@ __all__ = [
     "ChangeType",
     "Edition",
     "EditionArchive",
+    "EditionAsset",
     "EditionLeaf",
     "Erratum",
     "ErratumState",
@@ -33,6 +35,7 @@ __all__ = [
     "TextbookLifecycle",
     "Opinion",
     "Outcome",
+    "PinnedAsset",
     "PinnedRevision",
     "ReviewAssignment",
     "ReviewCase",

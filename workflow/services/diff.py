@@ -13,6 +13,9 @@ report an untouched work task as deleted and re-added after a one-sentence edit.
 Within a changed text, highlights follow words (jieba for Chinese; Latin words and numbers
 whole), and changes separated by a single character are merged, so a reader sees 润滑油 → 液压油
 rather than a scatter of single characters.
+
+Resources are read as each edition pins them, so a file or title replaced between two
+editions shows as a change of the leaves that show it.
 """
 
 import bisect
@@ -25,15 +28,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from html import unescape
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageBlock
 
+from media.models import MediaAsset
 from textbooks.blocks import LeafStreamBlock
 from textbooks.segmentation import tokenizer
 from workflow.models import Edition
+from workflow.services.assets import edition_pins, revision_asset_ids
 
 # Two items in a replaced run are the same item, edited, from this similarity on (0–1).
 SIMILAR = 0.5
@@ -490,8 +496,9 @@ def _row_text(raw):
 class BlockDiffer:
     """Compares raw values of a block, field by field; remembers the chosen objects it named."""
 
-    def __init__(self):
+    def __init__(self, assets=None):
         self._names = {}
+        self._assets = assets or {}
 
     def changes(self, block, old, new, label=""):
         """FieldChanges from ``old`` to ``new``, raw values of ``block`` (_ABSENT: not there)."""
@@ -571,7 +578,9 @@ class BlockDiffer:
         """A chosen media asset, image or page as a reader knows it: by its title."""
         key = (block.model_class, pk)
         if key not in self._names:
-            chosen = block.model_class._default_manager.filter(pk=pk).first()
+            chosen = self._assets.get(pk) if block.model_class is MediaAsset else None
+            if chosen is None:
+                chosen = block.model_class._default_manager.filter(pk=pk).first()
             if chosen is None:
                 self._names[key] = ""
             elif hasattr(chosen, "get_kind_display"):
@@ -593,9 +602,10 @@ def _kind_label(stream_block, kind):
     return child.label if child is not None else kind
 
 
-def compare_streams(old, new):
-    """FieldChanges between two raw values of a leaf's body (StreamField JSON)."""
-    return list(BlockDiffer().changes(LeafStreamBlock(), old, new))
+def compare_streams(old, new, assets=None):
+    """FieldChanges between two raw values of a leaf's body (StreamField JSON); ``assets``
+    ({asset id: pinned copy}) names resources as an edition pins them."""
+    return list(BlockDiffer(assets).changes(LeafStreamBlock(), old, new))
 
 
 # Leaves and editions --------------------------------------------------------------------------
@@ -614,9 +624,41 @@ def _stored(revision):
     }
 
 
-def compare_leaf(old_revision, new_revision):
+def _describe(asset):
+    return _("《%(title)s》（%(kind)s，%(size)s）") % {
+        "title": asset.title,
+        "kind": asset.get_kind_display(),
+        "size": filesizeformat(asset.size),
+    }
+
+
+def asset_changes(asset_ids, before, after):
+    """How the assets ``asset_ids`` changed from ``before`` to ``after`` ({id: pinned copy or
+    asset row}), for the same leaf content: a replaced file, a new title or kind."""
+    changes = []
+    for asset_id in dict.fromkeys(asset_ids):
+        old, new = before.get(asset_id), after.get(asset_id)
+        if old is None or new is None:
+            continue  # a swapped resource is a change of the leaf's own content
+        if old.sha256 != new.sha256:
+            label = _("资源已替换")
+        elif old.title != new.title:
+            label = _("资源标题已修改")
+        elif old.kind != new.kind:
+            label = _("资源类型已修改")
+        else:
+            continue
+        changes.append(FieldChange(label, _describe(old), _describe(new), whole=True))
+    return changes
+
+
+def compare_leaf(old_revision, new_revision, old_assets=None, new_assets=None):
     """FieldChanges between two revisions of one leaf: its title, number, learning objectives
-    and body. The one comparison behind the public comparison, submitting and reviewing."""
+    and body. The one comparison behind the public comparison, submitting and reviewing.
+
+    Given the assets each side pins ({asset id: pinned copy}), resources are named as pinned
+    (one name per asset, so a resource kept in place compares equal) and how a kept
+    resource's copy was replaced is told once, after the fields."""
     old, new = _stored(old_revision), _stored(new_revision)
     changes = [
         FieldChange(label, old[name], new[name])
@@ -627,7 +669,11 @@ def compare_leaf(old_revision, new_revision):
         )
         if old[name] != new[name]
     ]
-    return changes + compare_streams(old["body"], new["body"])
+    pinned = {**(old_assets or {}), **(new_assets or {})}
+    changes += compare_streams(old["body"], new["body"], pinned)
+    if old_assets is not None and new_assets is not None:
+        changes += asset_changes(revision_asset_ids(new_revision), old_assets, new_assets)
+    return changes
 
 
 def diff_editions(old, new):
@@ -650,15 +696,19 @@ def diff_editions(old, new):
     ]
     moved = {pid for pid, a, b in zip(common_old, common_old, common_new, strict=True) if a != b}
 
+    old_pins, new_pins = edition_pins(old), edition_pins(new)
     leaves = []
     for pid, row in sorted(new_rows.items(), key=lambda kv: kv[1].position):
         title = _stored(row.revision)["title"]
         if pid not in old_rows:
             leaves.append(LeafDiff(pid, title, "added"))
         elif old_rows[pid].revision_id == row.revision_id:
-            leaves.append(LeafDiff(pid, title, "unchanged", moved=pid in moved))
+            # The same content can show a replaced resource (a new pinned copy).
+            changes = asset_changes(revision_asset_ids(row.revision), old_pins, new_pins)
+            status = "changed" if changes else "unchanged"
+            leaves.append(LeafDiff(pid, title, status, moved=pid in moved, changes=changes))
         else:
-            changes = compare_leaf(old_rows[pid].revision, row.revision)
+            changes = compare_leaf(old_rows[pid].revision, row.revision, old_pins, new_pins)
             status = "changed" if changes else "unchanged"
             leaves.append(LeafDiff(pid, title, status, moved=pid in moved, changes=changes))
     for pid, row in old_rows.items():

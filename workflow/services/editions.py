@@ -9,6 +9,7 @@ from wagtail.models import Page
 from textbooks.i18n import in_record_language
 from workflow import notifications
 from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
+from workflow.services.assets import publish_assets
 from workflow.services.errata import mark_fixed
 from workflow.services.errors import WorkflowError
 from workflow.services.review import apply_transition, check_transition, lock
@@ -101,6 +102,7 @@ def publish(case, *, user):
             EditionLeaf(edition=edition, page_id=pk, revision_id=manifest[pk], position=position)
             for position, pk in enumerate(ordered)
         )
+        publish_assets(case, edition)
         if previous is not None:
             previous.successor = edition
             previous.save(update_fields=["successor"])

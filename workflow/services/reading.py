@@ -1,8 +1,8 @@
 """What teachers read on the public site: a textbook's current edition, its history, its status.
 
 The edition manifest is the truth: the textbook page lists the current edition's pinned leaf
-revisions and a leaf page shows the revision its edition pins, so nothing saved after
-publication (a draft, an unreviewed change) reaches a teacher. Every function here costs a
+revisions and a leaf page shows the revision and the resources its edition pins, so nothing
+saved after publication (a draft, an unreviewed change, a replaced file) reaches a teacher. Every function here costs a
 fixed number of queries whatever the number of leaves and editions.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from textbooks.models import UnitPage
-from workflow.archives import edition_asset_link
 from workflow.models import ChangeCategory, Edition, EditionLeaf, LifecycleState
 from workflow.models.lifecycle import TextbookLifecycle
+from workflow.services.assets import edition_assets
 from workflow.services.lifecycle import is_recently_updated
 
 CATEGORY_LABELS = dict(ChangeCategory.choices)
@@ -153,7 +153,7 @@ def leaf_reading(edition, leaf, textbook_page):
     """Context shared by a live leaf page and an old edition's leaf page."""
     context = {"edition": edition, "textbook_page": textbook_page, "current_edition": edition}
     if edition is not None:
-        context["asset_link"] = edition_asset_link(edition)
+        context["edition_assets"] = edition_assets(edition)
     if edition is not None and not edition.is_current:
         current = Edition.objects.current().filter(textbook_id=edition.textbook_id).first()
         context["current_edition"] = current

@@ -22,6 +22,7 @@ from workflow.models import (
     ReviewTrack,
     TrackKind,
 )
+from workflow.services.assets import pin_assets
 from workflow.services.changes import leaf_changes
 from workflow.services.errors import ReviewConflict, WorkflowError
 from workflow.services.rules import (
@@ -131,7 +132,8 @@ def _take_documents(case, change_summary, change_categories, usage_report, chang
 
 
 def _pin_change_set(case, user, remove):
-    """Pin the textbook page's and every changed leaf's exact revision."""
+    """Pin the textbook page's and every changed leaf's exact revision, and every asset the
+    resulting edition would show."""
     changes = leaf_changes(case.textbook, remove=remove)
     if not changes and case.is_revision:
         raise WorkflowError(_("与现行版相比没有任何变更，无需送审。"))
@@ -140,7 +142,7 @@ def _pin_change_set(case, user, remove):
     page = case.textbook.page
     case.textbook_revision = page.latest_revision or page.save_revision(user=user)
     case.pinned_revisions.all().delete()
-    PinnedRevision.objects.bulk_create(
+    pins = PinnedRevision.objects.bulk_create(
         PinnedRevision(
             case=case,
             page=change.page,
@@ -150,6 +152,7 @@ def _pin_change_set(case, user, remove):
         )
         for position, change in enumerate(changes)
     )
+    pin_assets(case, pins)
 
 
 def _take_change_set(

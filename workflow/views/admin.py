@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from media.views import serve_key
 from textbooks.models import Textbook
 from workflow import services
 from workflow.forms import AssignForm, OpinionForm, SubmitForm
@@ -17,8 +18,15 @@ from workflow.models import (
     CaseKind,
     CaseState,
     ChangeType,
+    PinnedAsset,
     ReviewAssignment,
     ReviewCase,
+)
+from workflow.services.assets import (
+    case_assets,
+    case_pins,
+    edition_assets,
+    edition_pins,
 )
 from workflow.services.diff import compare_leaf
 from workflow.services.review import missing_opinions
@@ -141,6 +149,14 @@ def case_detail(request, pk):
     )
 
 
+def case_asset(request, pk, asset_id):
+    """A resource as the case pins it (what its reviewers review), to whoever may see the
+    case."""
+    case = _case_for(request, pk)
+    pin = get_object_or_404(PinnedAsset, case=case, asset_id=asset_id)
+    return serve_key(pin.key, pin.content_type, public=False)
+
+
 def assign(request, pk):
     case = _case_for(request, pk)
     if not services.can_manage_case(request.user, case):
@@ -248,12 +264,13 @@ def review(request, pk):
             return redirect("workflow:case", case.pk)
     edition = baseline_edition(case)
     before = {row.page_id: row.revision for row in edition.leaves.all()} if edition else {}
+    before_pins, after_pins = edition_pins(edition), case_pins(case)
     leaves = [
         {
             "pin": pin,
             "after": None if pin.change_type == ChangeType.REMOVED else pin.revision.as_object(),
             "before": before[pin.page_id].as_object() if pin.page_id in before else None,
-            "changes": compare_leaf(before[pin.page_id], pin.revision)
+            "changes": compare_leaf(before[pin.page_id], pin.revision, before_pins, after_pins)
             if pin.change_type == ChangeType.CHANGED and pin.page_id in before
             else [],
         }
@@ -267,6 +284,9 @@ def review(request, pk):
             "case": case,
             "leaves": leaves,
             "edition": edition,
+            # Each side shows the resources as its edition, or this case, pins them.
+            "before_assets": edition_assets(edition) if edition else None,
+            "after_assets": case_assets(case),
             "form": form,
             "answered": answered,
             "open": not answered
