@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, Q
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +29,12 @@ class MediaKind(models.TextChoices):
     MODEL3D = "model3d", _("三维模型")
     SIMULATION = "simulation", _("仿真")
     DOCUMENT = "document", _("文档")
+
+
+class MediaAssetQuerySet(models.QuerySet):
+    def delete(self):
+        refuse_deleting_kept(list(self))
+        return super().delete()
 
 
 class MediaAsset(models.Model):
@@ -72,6 +76,8 @@ class MediaAsset(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
+    objects = MediaAssetQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("数字资源")
@@ -87,6 +93,10 @@ class MediaAsset(models.Model):
     def shown(self):
         """The asset as a draft or a preview shows it: as it is now."""
         return ShownAsset(title=self.title, kind=self.kind, url=self.get_absolute_url())
+
+    def delete(self, *args, **kwargs):
+        refuse_deleting_kept([self])
+        return super().delete(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,8 @@ class ShownAsset:
 
 
 class AssetInUse(ProtectedError):
-    """Deleting an asset that a published edition or a case under review keeps."""
+    """Deleting an asset that a published edition or a case under review keeps: refused
+    before anything is deleted (a pre_delete receiver would fail the caller's transaction)."""
 
 
 def deletion_refusal(assets):
@@ -123,12 +134,11 @@ def deletion_refusal(assets):
     }
 
 
-@receiver(pre_delete, sender=MediaAsset)
-def refuse_deleting_kept_assets(sender, instance, **kwargs):
-    # Readers of an edition, and reviewers of a case, would lose what they were shown.
-    message = deletion_refusal([instance])
+def refuse_deleting_kept(assets):
+    # Readers of an edition, and reviewers of a case, would lose what they are shown.
+    message = deletion_refusal(assets)
     if message:
-        raise AssetInUse(message, [instance])
+        raise AssetInUse(message, assets)
 
 
 def new_short_code():

@@ -99,6 +99,7 @@ def _resolver(pins, url):
         pin = pins.get(asset.pk)
         return pin.shown(url(asset)) if pin is not None else None
 
+    resolve.do_not_call_in_templates = True  # templates pass it on (include_block with …)
     return resolve
 
 
