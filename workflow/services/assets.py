@@ -87,10 +87,11 @@ def pin_assets(case, pinned_revisions):
 
 
 def publish_assets(case, edition):
-    """The edition shows the copies its case reviewed."""
+    """The edition shows the copies its case reviewed (an open case keeps its assets, so
+    none has gone since, unless deleted while it was being submitted)."""
     EditionAsset.objects.bulk_create(
         EditionAsset(edition=edition, asset_id=pin.asset_id, **pin.copied())
-        for pin in case.pinned_assets.all()
+        for pin in case.pinned_assets.filter(asset__isnull=False)
     )
 
 
