@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('textbooks', '0004_publish_only_through_review'),
+        ("textbooks", "0005_unitpage_code"),
     ]
 
     operations = [
