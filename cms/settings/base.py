@@ -152,6 +152,14 @@ MEDIA_ASSET_RULES = {
     "document": {"max_size": 100 * 1024**2, "content_types": ["application/pdf"]},
 }
 
+# Where the client's address is (the erratum rate limit counts reports per address). Empty:
+# REMOTE_ADDR, right when nothing stands in front of Django. Behind reverse proxies that each
+# append the address they were reached from (nginx: $proxy_add_x_forwarded_for), name the
+# header ("HTTP_X_FORWARDED_FOR") and how many of them there are: the client is that many hops
+# from the right; what the client itself put further left is ignored.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
 WAGTAIL_SITE_NAME = _("职业教育教材全生命周期管理")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # The public site's address, printed (as text and QR codes) in edition PDFs; empty means

@@ -31,9 +31,10 @@ CSRF_COOKIE_SECURE = True
 
 # One cache shared by every worker process: the erratum rate limit counts reports per address
 # across all of them. Create its table once per database: `manage.py createcachetable`.
+# cms.cache.DatabaseCache is Django's with an atomic incr() that keeps the counter's hour.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "cms.cache.DatabaseCache",
         "LOCATION": "django_cache",
     }
 }

@@ -1,5 +1,6 @@
 """Teachers report an error on a leaf of a published edition (no account needed)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,6 +21,21 @@ def _leaf_url(request, edition, row):
     )
 
 
+def client_address(request):
+    """The reporter's address. Without a configured proxy header, REMOTE_ADDR. Behind
+    TRUSTED_PROXY_COUNT proxies that each append the address they were reached from to
+    TRUSTED_PROXY_HEADER: the hop the outermost of them saw, counted from the right; entries
+    further left are whatever the client sent, and are ignored."""
+    header = settings.TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+    if header and not header.startswith("HTTP_"):
+        header = f"HTTP_{header}"  # X-Forwarded-For as request.META names it
+    hops = [hop.strip() for hop in request.META.get(header, "").split(",")] if header else []
+    hops = [hop for hop in hops if hop]
+    if not hops:
+        return request.META.get("REMOTE_ADDR", "")
+    return hops[max(len(hops) - settings.TRUSTED_PROXY_COUNT, 0)]
+
+
 def report(request, slug, version, leaf_slug):
     """GET: the form; POST: validate, rate-limit, save, then back here with a thank-you."""
     edition = get_edition(slug, version)
@@ -35,7 +51,7 @@ def report(request, slug, version, leaf_slug):
                 errata.report(
                     edition,
                     leaf_slug,
-                    address=request.META.get("REMOTE_ADDR", ""),
+                    address=client_address(request),
                     **form.cleaned_data,
                 )
             except errata.RateLimited as exc:

@@ -1,15 +1,24 @@
 """Errata screens: the public report form, the submit screen's queue, triage by role."""
 
+import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from workflow.models import CaseKind, Erratum, ErratumState
+from cms.site import errata as site_errata
+from textbooks.models import UnitPage
+from workflow.models import CaseKind, Edition, Erratum, ErratumState
 from workflow.services import errata
 
-from .conftest import add_leaf, edit_leaf, published_edition
+from .conftest import add_leaf, edit_leaf, passed_case, published_edition
 from .test_views import outcome
 
 ROLES = ["anonymous", "author", "other_author", "reviewer", "political", "committee"]
@@ -195,3 +204,193 @@ def test_each_triager_moves_an_erratum_through_every_action(client, published, r
         declined.pk: (ErratumState.DECLINED, None),
         duplicate.pk: (ErratumState.DUPLICATE, original.pk),
     }
+
+
+def accept_over_http(client, erratum, user):
+    client.force_login(user)
+    detail = reverse("workflow:erratum", args=[erratum.pk])
+    client.post(detail, {"action": "triage", "reason": ""})
+    response = client.post(detail, {"action": "accept", "reason": "核实无误"}, follow=True)
+    assert "勘误状态：已采纳。" in response.content.decode()
+
+
+def publish_over_http(client, case, admin):
+    client.force_login(admin)
+    response = client.post(reverse("workflow:publish", args=[case.pk]), follow=True)
+    assert "已发布第" in response.content.decode()
+    return Edition.objects.get(review_case=case)
+
+
+def test_problem_11_an_erratum_stays_queued_until_a_revision_changes_its_leaf(client, published):
+    u, textbook = published["users"], published["textbook"]
+    assert client.post(published["url"], REPORT).status_code == 302  # a teacher, unit 1
+    erratum = Erratum.objects.get()
+    accept_over_http(client, erratum, u["author"])
+
+    # The next revision changes unit 2 only.
+    edit_leaf(published["leaves"][1], "第二单元修订", u["author"])
+    case = passed_case(textbook, u["author"], u["reviewer"], u["national"], kind=CaseKind.MINOR)
+    assert publish_over_http(client, case, u["national"]).version == "1.1"
+
+    erratum.refresh_from_db()
+    assert (erratum.state, erratum.fixed_in) == (ErratumState.ACCEPTED, None)
+    client.logout()
+    for version in ("1.0", "1.1"):
+        page = client.get(reverse("editions:leaf", args=[textbook.slug, version, "unit-1"]))
+        assert "已更正" not in page.content.decode(), version
+    live = UnitPage.objects.get(pk=published["leaves"][0].pk)
+    assert "已更正" not in client.get(live.url).content.decode()
+    client.force_login(u["author"])
+    submit = client.get(reverse("workflow:submit", args=[textbook.pk])).content.decode()
+    assert "S100" in submit[submit.index('id="open-errata"') :]  # still queued
+
+    # The revision after it corrects unit 1: now the erratum is fixed, in that edition.
+    edit_leaf(published["leaves"][0], "主轴转速 S1000", u["author"])
+    case = passed_case(textbook, u["author"], u["reviewer"], u["national"], kind=CaseKind.MINOR)
+    third = publish_over_http(client, case, u["national"])
+    erratum.refresh_from_db()
+    assert erratum.fixed_in == third
+    client.logout()
+    page = client.get(reverse("editions:leaf", args=[textbook.slug, "1.1", "unit-1"]))
+    assert "第 1.2 版已更正：“主轴转速 S100” → “应为 S1000”" in page.content.decode()
+
+
+def post_at_once(url, posts, monkeypatch):
+    """Each of ``posts`` (extra request headers) sent from its own browser at the same moment.
+
+    Every request's first use of the rate-limit counter waits until all have arrived, so none
+    can act on a count another has not made yet; from there on the counter's operations run
+    concurrently. Everything else runs one request at a time: an in-memory SQLite database
+    refuses concurrent writers ("table is locked"), and the database is not under test here.
+    """
+    backend = type(caches["default"])
+    arrived = threading.Barrier(len(posts), timeout=30)
+    one_at_a_time = threading.Lock()
+    state = threading.local()
+
+    def concurrently(method):
+        def outside_the_lock(self, key, *args, **kwargs):
+            if not key.startswith("errata:") or getattr(state, "inside", False):
+                return method(self, key, *args, **kwargs)  # not the counter, or nested
+            one_at_a_time.release()
+            state.inside = True
+            try:
+                if not getattr(state, "arrived", False):
+                    state.arrived = True
+                    arrived.wait()
+                return method(self, key, *args, **kwargs)
+            finally:
+                state.inside = False
+                one_at_a_time.acquire()
+
+        return outside_the_lock
+
+    for name in ("get", "set", "add", "incr"):
+        monkeypatch.setattr(backend, name, concurrently(getattr(backend, name)))
+
+    def send(extra):
+        with one_at_a_time:
+            try:
+                return Client().post(url, REPORT, **extra)
+            finally:
+                connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(posts)) as pool:
+        return list(pool.map(send, posts))
+
+
+@pytest.fixture
+def production_cache(db, settings):
+    """The cache production runs on (cms.cache.DatabaseCache), in a table of the test database."""
+    settings.CACHES = {
+        "default": {"BACKEND": "cms.cache.DatabaseCache", "LOCATION": "test_errata_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+    yield caches["default"]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE test_errata_cache")
+
+
+@pytest.fixture(params=["test settings' cache", "production's database cache"])
+def any_cache(request):
+    """Each cache backend the rate limit counts in: the one tests run on, and production's
+    (its concurrency needs row locks, so PostgreSQL)."""
+    if request.param.startswith("production"):
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (SQLite has no row locks); runs in the PostgreSQL pass")
+        return request.getfixturevalue("production_cache")
+    return caches["default"]
+
+
+def test_problem_11_ten_simultaneous_reports_from_one_address_five_pass(
+    transactional_db, any_cache, published, monkeypatch
+):
+    responses = post_at_once(published["url"], [{}] * 10, monkeypatch)
+
+    assert sorted(r.status_code for r in responses) == [302] * 5 + [429] * 5
+    for refused in (r for r in responses if r.status_code == 429):
+        assert "每个网络地址每小时最多提交 5 条" in refused.content.decode()
+    assert Erratum.objects.count() == 5
+
+
+def test_production_cache_counts_keep_their_hour(production_cache, published):
+    for _ in range(3):
+        errata.report(
+            published["edition"], "unit-1", address="a", quoted_text="S100", correction="S1000"
+        )
+    key = production_cache.make_and_validate_key("errata:reports:" + errata.address_hash("a"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM test_errata_cache WHERE cache_key = %s", [key])
+        (expires,) = cursor.fetchone()
+    if isinstance(expires, str):  # SQLite hands back text
+        expires = datetime.datetime.fromisoformat(expires)
+    if timezone.is_naive(expires):
+        expires = timezone.make_aware(expires, datetime.UTC)
+    remaining = expires - timezone.now()
+    assert remaining > datetime.timedelta(minutes=59)  # Django's incr() would leave five
+    assert production_cache.get("errata:reports:" + errata.address_hash("a")) == 3
+
+
+def test_problem_11_teachers_behind_the_proxy_are_counted_apart(client, published, settings):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def via_proxy(forwarded_for):  # every request reaches Django from the proxy's address
+        return client.post(
+            published["url"], REPORT, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+        )
+
+    for _ in range(errata.REPORTS_PER_HOUR):
+        assert via_proxy("203.0.113.7").status_code == 302
+    assert via_proxy("203.0.113.7").status_code == 429
+    # What a teacher's browser sends itself stands left of what the proxy appended.
+    assert via_proxy("198.51.100.99, 203.0.113.7").status_code == 429
+    assert via_proxy("198.51.100.1").status_code == 302  # another teacher
+    hashes = set(Erratum.objects.values_list("reporter_ip_hash", flat=True))
+    assert hashes == {errata.address_hash("203.0.113.7"), errata.address_hash("198.51.100.1")}
+
+
+def test_without_a_trusted_proxy_header_forwarded_addresses_are_ignored(client, published):
+    for n in range(errata.REPORTS_PER_HOUR):
+        client.post(published["url"], REPORT, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    response = client.post(published["url"], REPORT, HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded_for", "client_address"),
+    [
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "1.2.3.4, 203.0.113.7", "203.0.113.7"),
+        (2, "1.2.3.4, 203.0.113.7, 10.0.0.1", "203.0.113.7"),  # a CDN, then the load balancer
+        (2, "203.0.113.7", "203.0.113.7"),  # fewer hops than proxies: the furthest one seen
+        (1, " , ", "10.0.0.2"),  # nothing usable: the peer's address
+    ],
+)
+def test_the_client_is_the_hop_the_outermost_trusted_proxy_saw(
+    settings, count, forwarded_for, client_address
+):
+    settings.TRUSTED_PROXY_HEADER = "X-Forwarded-For"  # the header's name works too
+    settings.TRUSTED_PROXY_COUNT = count
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert site_errata.client_address(request) == client_address

@@ -1,8 +1,9 @@
 """Errata: teachers report, the textbook's administrators and writers triage, a revision fixes.
 
-Reports are rate-limited per address (a keyed hash of it, kept in Django's cache). Accepted
+Reports are rate-limited per address (a keyed hash of it, counted in Django's cache). Accepted
 errata queue for the textbook's next revision: the submit screen lists them, and publishing a
-revision submitted after they were accepted marks them fixed in the new edition.
+revision submitted after they were accepted marks those whose leaf it changed fixed in the new
+edition; the others stay queued.
 """
 
 import hashlib
@@ -11,13 +12,13 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
-from workflow.models import Erratum, ErratumState
+from workflow.models import Edition, EditionLeaf, Erratum, ErratumState
 from workflow.services.errors import ReviewConflict, WorkflowError
 from workflow.services.rules import is_administrator_for
 
@@ -46,17 +47,20 @@ def _rate_key(ip_hash):
     return f"errata:reports:{ip_hash}"
 
 
-def rate_limited(ip_hash):
-    return cache.get(_rate_key(ip_hash), 0) >= REPORTS_PER_HOUR
+def _within_limit(ip_hash):
+    """Count one report from this address; whether it is within the hourly allowance.
 
-
-def _count_report(ip_hash):
+    add() and incr() are each atomic in the cache, so reports arriving at the same moment get
+    distinct counts: no two of them can both read "four so far" (a read-then-write could).
+    """
     key = _rate_key(ip_hash)
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, RATE_WINDOW_SECONDS)
+    cache.add(key, 0, RATE_WINDOW_SECONDS)  # the hour starts with the first report
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the hour ended between add() and incr(): this report starts the next
+        cache.add(key, 0, RATE_WINDOW_SECONDS)
+        count = cache.incr(key)
+    return count <= REPORTS_PER_HOUR
 
 
 def leaf_in_edition(edition, leaf_slug):
@@ -70,15 +74,15 @@ def leaf_in_edition(edition, leaf_slug):
 def report(edition, leaf_slug, *, address, quoted_text, correction, name="", contact=""):
     """A public report against one leaf of one edition. Raises WorkflowError when the leaf
     is not in that edition or the address has reported too often this hour."""
+    row = leaf_in_edition(edition, leaf_slug)
+    if row is None:
+        raise WorkflowError(_("该版次中没有这个活页。"))
     ip_hash = address_hash(address)
-    if rate_limited(ip_hash):
+    if not _within_limit(ip_hash):
         raise RateLimited(
             _("您提交勘误过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
             % {"n": REPORTS_PER_HOUR}
         )
-    row = leaf_in_edition(edition, leaf_slug)
-    if row is None:
-        raise WorkflowError(_("该版次中没有这个活页。"))
     erratum = Erratum.objects.create(
         textbook_id=edition.textbook_id,
         edition=edition,
@@ -89,7 +93,6 @@ def report(edition, leaf_slug, *, address, quoted_text, correction, name="", con
         reporter_contact=contact.strip(),
         reporter_ip_hash=ip_hash,
     )
-    _count_report(ip_hash)
     return erratum
 
 
@@ -173,11 +176,30 @@ def errata_for_case(case):
     return open_errata_for(case.textbook).filter(accepted_at__lte=case.submitted_at)
 
 
+def changed_leaves(edition):
+    """The leaves whose revision in ``edition`` differs from the one in the edition before it
+    (new leaves included)."""
+    previous = (
+        Edition.objects.filter(textbook_id=edition.textbook_id)
+        .filter(Q(major__lt=edition.major) | Q(major=edition.major, minor__lt=edition.minor))
+        .order_by("-major", "-minor")
+        .first()
+    )
+    unchanged = EditionLeaf.objects.filter(
+        edition=previous, page_id=OuterRef("page_id"), revision_id=OuterRef("revision_id")
+    )
+    return edition.leaves.exclude(Exists(unchanged)).values("page_id")
+
+
 def mark_fixed(case, edition):
-    """Called in the publishing transaction: the errata listed with a revision ship with it."""
+    """Called in the publishing transaction: the errata listed with a revision are fixed by it
+    if it changed their leaf. The others stay accepted and queued for the next revision: the
+    leaf page must not claim a correction that was never made."""
     if not case.is_revision:
         return 0
-    return errata_for_case(case).update(fixed_in=edition)
+    return (
+        errata_for_case(case).filter(leaf_id__in=changed_leaves(edition)).update(fixed_in=edition)
+    )
 
 
 def fixed_errata_for(leaf_id, edition):
