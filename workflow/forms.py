@@ -24,9 +24,26 @@ class SubmitForm(forms.Form):
         label=_("从本教材删除的活页"), widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def __init__(self, *args, removable=(), kinds=None, **kwargs):
+    def __init__(self, *args, removable=(), kinds=None, kind_note=None, **kwargs):
+        """``kinds``: those the textbook may submit now; ``kind_note``: why not the others."""
         super().__init__(*args, **kwargs)
         self.fields["remove"].choices = [(leaf.pk, leaf.title) for leaf in removable]
+        if kinds is not None:
+            self.fields["kind"].choices = [(k, CaseKind(k).label) for k in kinds]
+        if kind_note:
+            self.fields["kind"].help_text = kind_note
+            self.fields["kind"].error_messages["invalid_choice"] = kind_note
+
+
+class DecideForm(forms.Form):
+    """The decision: its note, and the case's kind as the administrator confirms it."""
+
+    reason = forms.CharField(label=_("结论说明（可选）"), required=False)
+    kind = forms.ChoiceField(label=_("确认送审类型"), choices=CaseKind.choices, required=False)
+    kind_reason = forms.CharField(label=_("更改送审类型的理由"), required=False)
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = [(k, CaseKind(k).label) for k in kinds]
 

@@ -16,6 +16,7 @@ from wagtail.users.models import UserProfile
 
 from textbooks import roles
 from textbooks.models import Tier
+from workflow.models import CaseKind
 
 
 def _url(name, *args):
@@ -127,7 +128,9 @@ def due_reminder(assignment, today):
     _send(compose, [assignment.reviewer])
 
 
-def case_decided(case):
+def case_decided(case, kind_change=None):
+    """``kind_change``: the audit row of the administrator's change of the case's kind."""
+
     def compose():
         values = {
             "title": case.textbook.title,
@@ -135,12 +138,21 @@ def case_decided(case):
             "state": case.get_state_display(),
             "url": _url("workflow:case", case.pk),
         }
-        return (
-            _("【审核结论】《%(title)s》：%(state)s") % values,
-            _("《%(title)s》%(kind)s的审核结论为：%(state)s。\n%(url)s") % values,
-        )
+        body = _("《%(title)s》%(kind)s的审核结论为：%(state)s。\n%(url)s") % values
+        if kind_change is not None:
+            body += "\n\n" + kind_change_text(kind_change)
+        return _("【审核结论】《%(title)s》：%(state)s") % values, body
 
     _send(compose, writers_of(case.textbook))
+
+
+def kind_change_text(change):
+    """One sentence on an administrator's change of a case's kind, in the active language."""
+    return _("管理员在作出审核结论时将送审类型由“%(old)s”改为“%(new)s”，理由：%(reason)s") % {
+        "old": CaseKind(change.from_state).label,
+        "new": CaseKind(change.to_state).label,
+        "reason": change.reason,
+    }
 
 
 def edition_published(edition):

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from tests.workflow.conftest import edit_leaf, prefers, published_edition
+from tests.workflow.conftest import edit_leaf, passed_case, prefers, published_edition
 from textbooks.models import Textbook
+from workflow import services
 from workflow.models import AuditLogEntry, CaseKind, RetirementProposal, TextbookLifecycle
 from workflow.services.lifecycle import (
     add_months,
@@ -94,13 +95,19 @@ def test_four_years_three_on_time_minor_revisions_and_a_missed_major(world):
     assert state_of(textbook) == "revision_due"
     sweep_on(D(2025, 1, 11))
     assert state_of(textbook) == "revision_overdue"
+    with on(D(2025, 4, 1)):  # a minor revision, approved while overdue
+        edit_leaf(leaf, "只做了小修订", u["author"])
+        minor = passed_case(textbook, *people, kind=CaseKind.MINOR)
     sweep_on(D(2025, 4, 10))  # the last day of the 90-day grace period
     assert state_of(textbook) == "revision_overdue"
     sweep_on(D(2025, 4, 11))
     assert state_of(textbook) == "suspended"
 
-    publish(D(2025, 5, 1), CaseKind.MINOR, "只做了小修订")  # 1.4
+    with on(D(2025, 5, 1)):
+        assert services.publish(minor, user=u["national"]).version == "1.4"
     assert state_of(textbook) == "suspended"  # a minor alone does not bring it back
+    with on(D(2025, 5, 2)), pytest.raises(services.WorkflowError, match="只能送审大修订或整改修订"):
+        services.open_case(textbook, user=u["author"], kind=CaseKind.MINOR)
     assert publish(D(2025, 6, 1), CaseKind.MAJOR, "大修订").version == "2.0"
     assert state_of(textbook) == "in_use"
 

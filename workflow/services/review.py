@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,15 +12,18 @@ from django_fsm import ConcurrentTransition, can_proceed
 from textbooks.i18n import clauses, enumeration
 from workflow import notifications
 from workflow.models import (
+    AuditLogEntry,
     CaseKind,
     CaseState,
     ChangeCategory,
+    LifecycleState,
     Opinion,
     Outcome,
     PinnedRevision,
     ReviewAssignment,
     ReviewCase,
     ReviewTrack,
+    TextbookLifecycle,
     TrackKind,
 )
 from workflow.services.assets import pin_assets
@@ -93,6 +97,56 @@ def _require_administrator(case, user):
         raise WorkflowError(_("只有负责该教材的教材管理员可以执行此操作。"))
 
 
+REVISION_KINDS = [CaseKind.MINOR, CaseKind.MAJOR, CaseKind.CORRECTIVE]
+# A suspended textbook returns to use only through a revision that reviews it thoroughly.
+SUSPENDED_KINDS = [CaseKind.MAJOR, CaseKind.CORRECTIVE]
+RESTRICTIONS = {
+    LifecycleState.RETIRED: gettext_lazy("该教材已退出使用，不能再送审。"),
+    LifecycleState.SUSPENDED: gettext_lazy("该教材已暂停使用，只能送审大修订或整改修订。"),
+}
+
+
+def _lifecycle_state(textbook):
+    return (
+        TextbookLifecycle.objects.filter(textbook=textbook).values_list("state", flat=True).first()
+    )
+
+
+def _standing(textbook):
+    return _lifecycle_state(textbook), textbook.editions.exists()
+
+
+def _kind_problem(kind, state, has_edition):
+    if state == LifecycleState.RETIRED:
+        return str(RESTRICTIONS[state])
+    if kind == CaseKind.INITIAL and has_edition:
+        return _("该教材已有发布的版次，请选择小修订、大修订或整改修订。")
+    if kind != CaseKind.INITIAL and not has_edition:
+        return _("该教材尚无发布的版次，首次送审请选择“首次审核”。")
+    if state == LifecycleState.SUSPENDED and kind not in SUSPENDED_KINDS:
+        return str(RESTRICTIONS[state])
+    return None
+
+
+def kind_restriction(textbook):
+    """Why the lifecycle narrows what ``textbook`` may submit (retired: nothing; suspended:
+    a major or corrective revision only), or None."""
+    return RESTRICTIONS.get(_lifecycle_state(textbook))
+
+
+def kind_problem(textbook, kind):
+    """Why ``textbook`` may not have a case of ``kind`` now, or None: a retired textbook opens
+    nothing, a suspended one only a major or corrective revision, the first review comes
+    before any edition and revisions after."""
+    return _kind_problem(kind, *_standing(textbook))
+
+
+def allowed_kinds(textbook):
+    """The kinds of case ``textbook`` may have now (none once it is retired)."""
+    standing = _standing(textbook)
+    return [kind for kind in CaseKind.values if _kind_problem(kind, *standing) is None]
+
+
 def open_case(textbook, *, user, kind):
     """Start a draft case for ``textbook``. One open case per textbook at a time."""
     with transaction.atomic():
@@ -100,11 +154,9 @@ def open_case(textbook, *, user, kind):
         type(textbook).objects.select_for_update().get(pk=textbook.pk)
         if ReviewCase.objects.filter(textbook=textbook, state__in=OPEN_STATES).exists():
             raise WorkflowError(_("该教材已有进行中的审核案，请先完成或撤回。"))
-        has_edition = textbook.editions.exists()
-        if kind == CaseKind.INITIAL and has_edition:
-            raise WorkflowError(_("该教材已有发布的版次，请选择小修订、大修订或整改修订。"))
-        if kind != CaseKind.INITIAL and not has_edition:
-            raise WorkflowError(_("该教材尚无发布的版次，首次送审请选择“首次审核”。"))
+        problem = kind_problem(textbook, kind)
+        if problem:
+            raise WorkflowError(problem)
         return ReviewCase.objects.create(textbook=textbook, kind=kind, submitted_by=user)
 
 
@@ -359,9 +411,41 @@ def missing_opinions(case):
     return missing
 
 
-def decide(case, *, user, reason=""):
+def _confirm_kind(case, kind, *, user, reason):
+    """The deciding administrator confirms the kind the author chose, or changes it (with a
+    reason, in the audit log): the kind decides the edition's version, and only a major
+    edition resets the three-year clock. Returns the audit row of a change, or None."""
+    if not kind or kind == case.kind:
+        return None
+    if case.kind == CaseKind.INITIAL or kind == CaseKind.INITIAL:
+        raise WorkflowError(_("只有修订的送审类型可以更改（小修订、大修订、整改修订）。"))
+    problem = kind_problem(case.textbook, kind)
+    if problem:
+        raise WorkflowError(problem)
+    if not (reason or "").strip():
+        raise WorkflowError(_("更改送审类型时请说明理由。"))
+    change = AuditLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(case),
+        object_id=case.pk,
+        transition="change_kind",
+        from_state=case.kind,
+        to_state=kind,
+        actor=user,
+        reason=reason.strip(),
+    )
+    case.kind = kind
+    return change
+
+
+def kind_change(case):
+    """The audit row of the last change of ``case``'s kind by an administrator, or None."""
+    return AuditLogEntry.objects.for_object(case).filter(transition="change_kind").last()
+
+
+def decide(case, *, user, reason="", kind=None, kind_reason=""):
     """Apply the decision rule. Possible once every assigned reviewer has answered and every
-    track has its required opinions, or at once on a political reject (veto)."""
+    track has its required opinions, or at once on a political reject (veto). ``kind``
+    confirms or changes the case's kind (``kind_reason`` says why it changed)."""
     with transaction.atomic():
         case = lock(case)
         _require_administrator(case, user)
@@ -375,7 +459,8 @@ def decide(case, *, user, reason=""):
             raise WorkflowError(
                 _("尚不能作出审核结论：%(missing)s。") % {"missing": clauses(missing)}
             )
+        change = _confirm_kind(case, kind, user=user, reason=kind_reason)
         case.decided_at = timezone.now()
         apply_transition(case, DECISION_TRANSITIONS[outcome], by=user, reason=reason)
-        transaction.on_commit(lambda: notifications.case_decided(case))
+        transaction.on_commit(lambda: notifications.case_decided(case, kind_change=change))
         return case

@@ -11,11 +11,10 @@ from django.views.decorators.http import require_POST
 
 from media.views import serve_key
 from textbooks.models import Textbook
-from workflow import services
-from workflow.forms import AssignForm, OpinionForm, SubmitForm
+from workflow import notifications, services
+from workflow.forms import AssignForm, DecideForm, OpinionForm, SubmitForm
 from workflow.models import (
     AuditLogEntry,
-    CaseKind,
     CaseState,
     ChangeType,
     PinnedAsset,
@@ -29,7 +28,12 @@ from workflow.services.assets import (
     edition_pins,
 )
 from workflow.services.diff import compare_leaf
-from workflow.services.review import missing_opinions
+from workflow.services.review import (
+    allowed_kinds,
+    kind_change,
+    kind_restriction,
+    missing_opinions,
+)
 from workflow.services.rules import administered_or_written, is_administrator_for
 
 
@@ -73,12 +77,19 @@ def submit_revision(request, textbook_id):
         raise PermissionDenied
     pending = textbook.review_cases.filter(state=CaseState.RESUBMIT_REQUESTED).first()
     edition = services.current_edition(textbook)
-    kinds = [CaseKind.MINOR, CaseKind.MAJOR, CaseKind.CORRECTIVE] if edition else [CaseKind.INITIAL]
-    if pending:
-        kinds = [pending.kind]
+    kinds = [pending.kind] if pending else allowed_kinds(textbook)
+    restriction = None if pending else kind_restriction(textbook)
     removable = [row.page for row in edition.leaves.select_related("page")] if edition else []
-    form = SubmitForm(request.POST or None, request.FILES or None, removable=removable, kinds=kinds)
-    if request.method == "POST" and form.is_valid():
+    form = SubmitForm(
+        request.POST or None,
+        request.FILES or None,
+        removable=removable,
+        kinds=kinds,
+        kind_note=restriction,
+    )
+    if not kinds:
+        form = None  # retired: nothing to submit
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         documents = {
             "change_summary": data["change_summary"],
@@ -109,6 +120,7 @@ def submit_revision(request, textbook_id):
             "pending": pending,
             "changes": services.leaf_changes(textbook, remove=[r for r in remove if r.isdigit()]),
             "form": form,
+            "closed": None if kinds else restriction,
             "open_errata": services.open_errata_for(textbook),
         },
     )
@@ -125,6 +137,7 @@ def case_detail(request, pk):
     case = _case_for(request, pk)
     is_admin = is_administrator_for(request.user, case.textbook)
     is_writer = case.textbook.is_written_by(request.user)
+    change = kind_change(case)
     tracks = [
         (track, track.assignments.select_related("reviewer", "opinion").order_by("round", "pk"))
         for track in case.tracks.all()
@@ -140,6 +153,11 @@ def case_detail(request, pk):
             "history": AuditLogEntry.objects.for_object(case).select_related("actor"),
             "can_assign": is_admin and case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
             "can_decide": is_admin and case.state == CaseState.IN_REVIEW,
+            "decide_form": DecideForm(
+                initial={"kind": case.kind},
+                kinds=allowed_kinds(case.textbook) if case.is_revision else None,
+            ),
+            "kind_change_text": change and notifications.kind_change_text(change),
             "missing": missing_opinions(case) if case.state == CaseState.IN_REVIEW else [],
             "can_publish": is_admin and case.state == CaseState.APPROVED,
             "can_withdraw": is_writer and case.state in (CaseState.DRAFT, CaseState.SUBMITTED),
@@ -196,14 +214,19 @@ def _admin_action(request, pk, operation, success):
     return redirect("workflow:case", case.pk)
 
 
+def _decision(request, case):
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        raise services.WorkflowError(_("请从列表中选择送审类型。"))
+    return services.decide(case, user=request.user, **form.cleaned_data)
+
+
 @require_POST
 def decide(request, pk):
     return _admin_action(
         request,
         pk,
-        lambda case: services.decide(
-            case, user=request.user, reason=request.POST.get("reason", "")
-        ),
+        lambda case: _decision(request, case),
         lambda case: _("审核结论：%(state)s。") % {"state": case.get_state_display()},
     )
 
