@@ -10,6 +10,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,28 @@ class MediaStorageError(Exception):
 def get_storage():
     """The default storage, looked up each time (tests and settings may swap it)."""
     return storages["default"]
+
+
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up again when the settings change (tests swap them)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage():
+    """Where files nobody may reach by URL are kept (FileField(storage=private_storage)): the
+    views that hand them out check the viewer, then stream them or presign a URL."""
+    return _private
 
 
 def is_s3(storage=None):
@@ -97,9 +122,9 @@ def list_keys(prefix):
     return keys
 
 
-def presigned_url(key, *, expire=None):
+def presigned_url(key, *, expire=None, storage=None):
     """A short-lived signed URL (S3 only)."""
-    storage = get_storage()
+    storage = storage or get_storage()
     return _guarded(
         storage.url,
         key,

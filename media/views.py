@@ -28,15 +28,17 @@ def _unavailable():
     )
 
 
-def serve_key(key, content_type, *, public):
+def serve_key(key, content_type, *, public, store=None):
     """Send the reader to the object: the CDN for public objects when one is configured,
-    else a short-lived presigned URL (S3), else the bytes themselves (filesystem)."""
+    else a short-lived presigned URL (S3), else the bytes themselves (filesystem).
+    ``store``: the storage holding it, if not the default (private_storage())."""
+    store = store or storage.get_storage()
     try:
         if public and (cdn := storage.public_url(key)):
             return HttpResponseRedirect(cdn)
-        if storage.is_s3():
-            return HttpResponseRedirect(storage.presigned_url(key))
-        handle = storage.get_storage().open(key, "rb")
+        if storage.is_s3(store):
+            return HttpResponseRedirect(storage.presigned_url(key, storage=store))
+        handle = store.open(key, "rb")
     except (storage.MediaStorageError, OSError):
         return _unavailable()
     return FileResponse(handle, content_type=content_type)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from textbooks import roles
 from workflow.models import CaseKind, ChangeCategory, Outcome, TrackKind
+from workflow.services import documents
 
 
 class SubmitForm(forms.Form):
@@ -33,6 +34,18 @@ class SubmitForm(forms.Form):
         if kind_note:
             self.fields["kind"].help_text = kind_note
             self.fields["kind"].error_messages["invalid_choice"] = kind_note
+        for field in documents.LABELS:
+            self.fields[field].help_text = documents.accepted()
+
+    def clean_usage_report(self):
+        return self._document("usage_report")
+
+    def clean_change_table(self):
+        return self._document("change_table")
+
+    def _document(self, field):
+        fileobj = self.cleaned_data.get(field)
+        return documents.prepared(field, fileobj) if fileobj else fileobj
 
 
 class DecideForm(forms.Form):

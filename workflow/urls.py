@@ -11,6 +11,7 @@ urlpatterns = [
     path("", admin.case_list, name="cases"),
     path("<int:pk>/", admin.case_detail, name="case"),
     path("<int:pk>/assets/<int:asset_id>/", admin.case_asset, name="case_asset"),
+    path("<int:pk>/documents/<str:name>/", admin.document, name="document"),
     path("<int:pk>/assign/", admin.assign, name="assign"),
     path("<int:pk>/decide/", admin.decide, name="decide"),
     path("<int:pk>/publish/", admin.publish, name="publish"),

@@ -45,6 +45,16 @@ def tiny_mp4(label):
     )
 
 
+def tiny_pdf(text):
+    """A minimal one-page PDF (detected as application/pdf) for the demo's review documents."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"% " + text.encode("utf-8") + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
 class DemoLoader:
     def __init__(self, stdout=None):
         self.stdout = stdout
@@ -241,6 +251,6 @@ class DemoLoader:
             CaseKind.MINOR,
             summary,
             change_categories=[ChangeCategory.NEW_TECHNOLOGY],
-            usage_report=ContentFile("使用跟踪报告（演示）".encode(), name="usage-report.txt"),
-            change_table=ContentFile("修订内容对照表（演示）".encode(), name="change-table.txt"),
+            usage_report=ContentFile(tiny_pdf("使用跟踪报告（演示）"), name="usage-report.pdf"),
+            change_table=ContentFile(tiny_pdf("修订内容对照表（演示）"), name="change-table.pdf"),
         )

@@ -109,8 +109,17 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
 MEDIA_URL = "/uploads/"
 
+# Files nobody may reach by URL (review documents): outside MEDIA_ROOT, served only through
+# views that check the viewer. On S3: private objects (under "private/", or in their own
+# bucket), handed out as presigned URLs.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -127,6 +136,18 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_SIGNATURE_VERSION = "s3v4"
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            # A bucket of its own keeps them away from a CDN that reads the public one.
+            "bucket_name": os.environ.get("AWS_PRIVATE_STORAGE_BUCKET_NAME")
+            or AWS_STORAGE_BUCKET_NAME,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Lifetime of presigned links to private media (seconds); public media go through the CDN
 # base URL when one is set (e.g. https://cdn.example.org/textbooks), else presigned links too.
 AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300"))
@@ -159,6 +180,16 @@ MEDIA_ASSET_RULES = {
 # from the right; what the client itself put further left is ignored.
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
+# Review documents (使用跟踪报告, 修订内容对照表): types detected from the bytes, as for assets.
+REVIEW_DOCUMENT_RULES = {
+    "max_size": 50 * 1024**2,
+    "content_types": [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+}
 
 WAGTAIL_SITE_NAME = _("职业教育教材全生命周期管理")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

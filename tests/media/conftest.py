@@ -183,22 +183,26 @@ class S3Endpoint:
         )
 
     def use(self, settings):
-        """Make this endpoint the default storage (a fresh S3Storage is built from it)."""
+        """Make this endpoint the default and the private storage (fresh S3Storages are built
+        from it; private objects under "private/", as in cms/settings/base.py)."""
+        options = {
+            "bucket_name": BUCKET,
+            "endpoint_url": self.url,
+            "region_name": "us-east-1",
+            "addressing_style": "path",
+            "access_key": "testing",
+            "secret_key": "testing",
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "default_acl": None,
+        }
+        private = {"location": "private", "default_acl": "private", "file_overwrite": False}
         settings.STORAGES = {
             **settings.STORAGES,
-            "default": {
+            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+            "private": {
                 "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": BUCKET,
-                    "endpoint_url": self.url,
-                    "region_name": "us-east-1",
-                    "addressing_style": "path",
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "querystring_auth": True,
-                    "signature_version": "s3v4",
-                    "default_acl": None,
-                },
+                "OPTIONS": options | private,
             },
         }
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from media.storage import private_storage
 from textbooks.i18n import enumeration
 from workflow.models.leaves import LeafAtRevision
 
@@ -79,11 +80,18 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
     change_categories = models.JSONField(
         _("修订类别"), default=list, blank=True, help_text=_("新知识、新技术、新工艺、新方法")
     )
+    # Private: served only through workflow:document, to those who may see the case.
     usage_report = models.FileField(
-        _("使用跟踪报告"), upload_to="review-documents/%Y/%m/", blank=True
+        _("使用跟踪报告"),
+        upload_to="review-documents/%Y/%m/",
+        storage=private_storage,
+        blank=True,
     )
     change_table = models.FileField(
-        _("修订内容对照表"), upload_to="review-documents/%Y/%m/", blank=True
+        _("修订内容对照表"),
+        upload_to="review-documents/%Y/%m/",
+        storage=private_storage,
+        blank=True,
     )
     textbook_revision = models.ForeignKey(
         "wagtailcore.Revision",

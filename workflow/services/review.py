@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from workflow.models import (
     TextbookLifecycle,
     TrackKind,
 )
+from workflow.services import documents
 from workflow.services.assets import pin_assets
 from workflow.services.changes import leaf_changes
 from workflow.services.errors import ReviewConflict, WorkflowError
@@ -163,10 +165,12 @@ def open_case(textbook, *, user, kind):
 def _take_documents(case, change_summary, change_categories, usage_report, change_table):
     case.change_summary = (change_summary or "").strip()
     case.change_categories = [c for c in ChangeCategory.values if c in set(change_categories)]
-    if usage_report:
-        case.usage_report = usage_report
-    if change_table:
-        case.change_table = change_table
+    for field, fileobj in (("usage_report", usage_report), ("change_table", change_table)):
+        if fileobj:
+            try:
+                setattr(case, field, documents.prepared(field, fileobj))
+            except ValidationError as exc:
+                raise WorkflowError(exc.messages[0]) from exc
     missing = []
     if not case.change_summary:
         missing.append(_("修订说明"))

@@ -1,14 +1,20 @@
 """Admin screens of the review workflow. Thin: permission check, form, one service call."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from media.storage import private_storage
 from media.views import serve_key
 from textbooks.models import Textbook
 from workflow import notifications, services
@@ -28,6 +34,7 @@ from workflow.services.assets import (
     edition_pins,
 )
 from workflow.services.diff import compare_leaf
+from workflow.services.documents import DOCUMENTS, content_type_of
 from workflow.services.review import (
     allowed_kinds,
     kind_change,
@@ -158,6 +165,7 @@ def case_detail(request, pk):
                 kinds=allowed_kinds(case.textbook) if case.is_revision else None,
             ),
             "kind_change_text": change and notifications.kind_change_text(change),
+            "documents": _documents(case),
             "missing": missing_opinions(case) if case.state == CaseState.IN_REVIEW else [],
             "can_publish": is_admin and case.state == CaseState.APPROVED,
             "can_withdraw": is_writer and case.state in (CaseState.DRAFT, CaseState.SUBMITTED),
@@ -173,6 +181,30 @@ def case_asset(request, pk, asset_id):
     case = _case_for(request, pk)
     pin = get_object_or_404(PinnedAsset, case=case, asset_id=asset_id)
     return serve_key(pin.key, pin.content_type, public=False)
+
+
+@never_cache
+def document(request, pk, name):
+    """A review document, to those who may see the case: the textbook's writers, its
+    administrators in scope, the reviewers assigned to the case."""
+    case = _case_for(request, pk)
+    if name not in DOCUMENTS:
+        raise Http404
+    stored = getattr(case, DOCUMENTS[name][0])
+    if not stored:
+        raise Http404
+    return serve_key(
+        stored.name, content_type_of(stored.name), public=False, store=private_storage()
+    )
+
+
+def _documents(case):
+    """(label, URL, file name) of each document the case has."""
+    return [
+        (label, reverse("workflow:document", args=[case.pk, name]), PurePath(stored.name).name)
+        for name, (field, label) in DOCUMENTS.items()
+        if (stored := getattr(case, field))
+    ]
 
 
 def assign(request, pk):
