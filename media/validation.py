@@ -71,19 +71,19 @@ UNKNOWN = Detected("application/octet-stream", "application/octet-stream", "bin"
 
 
 def _zip_entries(fileobj):
-    """The names in a zip archive (its central directory only), or None if it is not one."""
+    """The names in a zip archive (read from its central directory); none if it is not one."""
     try:
         with zipfile.ZipFile(fileobj) as archive:
             return set(archive.namelist())
     except zipfile.BadZipFile:
-        return None
+        return set()
 
 
 def _detect_zip(fileobj, guess):
     """What a zip archive holds: a Word or Excel file, an HTML5 package, or just a zip
     (filetype only looks at the first few entries)."""
     fileobj.seek(0)
-    names = _zip_entries(fileobj) or set()
+    names = _zip_entries(fileobj)
     if "[Content_Types].xml" in names:
         for content_type, (part, extension) in OFFICE_PARTS.items():
             if part in names:

@@ -16,9 +16,11 @@ AFTER = [
 ]
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """Migrate to ``targets`` (or to the latest migrations); the apps as of ``targets``."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 

@@ -219,14 +219,24 @@ def test_on_s3_documents_are_private_objects_handed_out_as_presigned_urls(s3, cl
     assert outcome(client.get(url)) == "login"
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """Migrate to ``targets``, or to the latest migrations."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(targets)
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def latest_migrations():
+    """Migration tests start and leave the database migrated to the end: the migration
+    history is not rolled back between tests."""
+    migrate()
+    yield
+    migrate()
 
 
 def test_documents_stored_before_move_to_private_storage_and_stay_readable(
-    transactional_db, in_review, client, storage_roots
+    transactional_db, latest_migrations, in_review, client, storage_roots
 ):
     case = ReviewCase.objects.get(pk=in_review["case"].pk)
     names = [case.usage_report.name, case.change_table.name]

@@ -99,7 +99,6 @@ def _require_administrator(case, user):
         raise WorkflowError(_("只有负责该教材的教材管理员可以执行此操作。"))
 
 
-REVISION_KINDS = [CaseKind.MINOR, CaseKind.MAJOR, CaseKind.CORRECTIVE]
 # A suspended textbook returns to use only through a revision that reviews it thoroughly.
 SUSPENDED_KINDS = [CaseKind.MAJOR, CaseKind.CORRECTIVE]
 RESTRICTIONS = {
