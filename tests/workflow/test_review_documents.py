@@ -241,11 +241,11 @@ def test_documents_stored_before_move_to_private_storage_and_stay_readable(
     case = ReviewCase.objects.get(pk=in_review["case"].pk)
     names = [case.usage_report.name, case.change_table.name]
 
-    migrate([("workflow", "0004_edition_archive_from_media")])  # as before: public uploads
+    migrate([("workflow", "0006_pin_existing_assets")])  # as before: public uploads
     assert all(storages["default"].exists(name) for name in names)
     assert not any(storages["private"].exists(name) for name in names)
 
-    migrate([("workflow", "0005_private_review_documents")])
+    migrate([("workflow", "0007_private_review_documents")])
     assert not any(storages["default"].exists(name) for name in names)
     assert (storage_roots / "private" / names[0]).read_bytes() == PDF
     client.force_login(in_review["users"]["reviewer"])

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("workflow", "0004_edition_archive_from_media"),
+        ("workflow", "0006_pin_existing_assets"),
     ]
 
     operations = [
