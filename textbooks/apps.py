@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TextbooksConfig(AppConfig):
     name = "textbooks"
     verbose_name = _("教材目录")
+
+    def ready(self):
+        from textbooks import publication
+
+        publication.connect()

@@ -1,12 +1,52 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
 
 from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
 from textbooks.models import Course, Institution, Major, Textbook
+from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
+
+# Textbook pages and leaves are published only by the review workflow (textbooks.publication).
+# The permission tester already offers no publish action; a request that asks anyway (a
+# crafted form post, a stale page) is refused with the reason, and nothing is saved.
+
+
+def _refuse(request, url):
+    messages.error(request, CLOSED_MESSAGE)
+    return redirect(url)
+
+
+@hooks.register("before_edit_page")
+def refuse_publishing_from_the_editor(request, page):
+    if request.method == "POST" and request.POST.get("action-publish") and is_reviewed_page(page):
+        return _refuse(request, reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+@hooks.register("before_create_page")
+def refuse_publishing_a_new_page(request, parent_page, page_class):
+    if (
+        request.method == "POST"
+        and request.POST.get("action-publish")
+        and issubclass(page_class, REVIEWED_PAGES)
+    ):
+        return _refuse(request, request.get_full_path())
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing(request, action_type, objects, action):
+    if action_type not in ("publish", "unpublish") or Page not in action.models:
+        return None
+    _allowed, refused = action.get_actionable_objects()
+    if any(is_reviewed_page(page) for page in refused["items_with_no_access"]):
+        return _refuse(request, action.next_url)
+    return None
 
 
 @hooks.register("register_actions")

@@ -9,7 +9,7 @@ from cms.search.facets import TRUE
 from cms.search.models import Status
 from cms.search.results import TextbookSummary
 from cms.search.segment import index_text
-from textbooks.models import Level, Textbook, TextbookPage, UnitPage
+from textbooks.models import Level, Textbook, TextbookPage
 from textbooks.models.catalogue import CourseType, Tier
 from workflow.models import Edition, TextbookLifecycle
 from workflow.models.lifecycle import LifecycleState
@@ -46,12 +46,6 @@ class CatalogueDocument(TextbookSummary):
         return [(key, value, label) for key, pairs in self.facets.items() for value, label in pairs]
 
 
-def current_edition(textbook):
-    """(has_editions, current edition or None) for ``textbook``."""
-    editions = Edition.objects.filter(textbook=textbook)
-    return editions.exists(), editions.filter(is_current=True).first()
-
-
 def _leaf_text(leaf):
     body = leaf.body.stream_block.get_searchable_content(leaf.body)
     return " ".join([leaf.number, leaf.title, leaf.summary, *(strip_tags(t) for t in body)])
@@ -60,9 +54,9 @@ def _leaf_text(leaf):
 def build_document(textbook_id):
     """The document for a textbook, or None when teachers must not see it.
 
-    Only published content is indexed: the textbook page must be live and public; a textbook
-    that has editions must have a current one (its version and date are shown). Content
-    published before editions existed (no edition at all) is indexed from its live pages.
+    Only the current edition is indexed: the textbook page revision and the leaf revisions
+    it pins, never live pages. A textbook without a current edition is not public, nor one
+    whose page is not live and public.
     """
     textbook = (
         Textbook.objects.with_co_developed()
@@ -73,16 +67,14 @@ def build_document(textbook_id):
     if textbook is None:
         return None
     page = TextbookPage.objects.live().public().filter(textbook=textbook).first()
-    if page is None:
+    edition = Edition.objects.filter(textbook=textbook, is_current=True).first()
+    if page is None or edition is None:
         return None
-    has_editions, edition = current_edition(textbook)
-    if has_editions and edition is None:
-        return None
-    leaves = list(UnitPage.objects.child_of(page).live().public().order_by("path"))
-    if edition is not None:
-        updated_at = edition.published_at
-    else:
-        updated_at = max(p.last_published_at or p.first_published_at for p in [page, *leaves])
+    pinned = edition.textbook_revision.as_object()
+    leaves = [
+        row.revision.as_object()
+        for row in edition.leaves.select_related("revision").order_by("position")
+    ]
 
     state = (
         TextbookLifecycle.objects.filter(textbook=textbook).values_list("state", flat=True).first()
@@ -108,7 +100,7 @@ def build_document(textbook_id):
         *(c.name for c in courses),
         textbook.publisher.name if textbook.publisher else "",
     ]
-    body = [strip_tags(page.overview), strip_tags(page.preface), *map(_leaf_text, leaves)]
+    body = [strip_tags(pinned.overview), strip_tags(pinned.preface), *map(_leaf_text, leaves)]
     return CatalogueDocument(
         textbook_id=textbook.pk,
         title=textbook.title,
@@ -119,9 +111,9 @@ def build_document(textbook_id):
         co_developed=textbook.co_developed,
         status=status,
         status_note=status_note,
-        edition_version=edition.version if edition else "",
-        edition_published_at=edition.published_at if edition else None,
-        updated_at=updated_at,
+        edition_version=edition.version,
+        edition_published_at=edition.published_at,
+        updated_at=edition.published_at,
         title_text=index_text(textbook.title),
         subject_text=index_text(*subjects),
         body_text=index_text(*body),

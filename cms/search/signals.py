@@ -1,9 +1,8 @@
 """What keeps the catalogue index current: publication events, each re-indexing one textbook.
 
-- Wagtail's page_published / page_unpublished for a TextbookPage or one of its leaves (direct
-  publishing, unpublishing, and the revisions an approved review publishes);
-- workflow's edition_published, sent after a new edition commits (it becomes the current edition
-  shown in results, and the superseded one stops being shown);
+- workflow's edition_published, sent after a new edition commits: the index holds what the
+  current edition pins (documents.build_document), so this is the one content event (pages
+  are published only by the workflow, textbooks.publication);
 - a lifecycle transition of one textbook (suspension, retirement, restoration …): its status;
 - workflow's lifecycles_moved, sent by the daily sweep after set-based moves: every entry
   whose status disagrees with its lifecycle, in one UPDATE (cms.search.service.lifecycle_changed).
@@ -13,32 +12,12 @@ Deleting a TextbookPage removes its textbook's entries.
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
-from wagtail.signals import page_published, page_unpublished
 
 from cms.search import service
 from cms.search.tasks import schedule_index
-from textbooks.models import TextbookPage, UnitPage
+from textbooks.models import TextbookPage
 from workflow.models import TextbookLifecycle
 from workflow.signals import edition_published, lifecycles_moved
-
-
-def _textbook_id(page):
-    if isinstance(page, TextbookPage):
-        return page.textbook_id
-    if isinstance(page, UnitPage):
-        parent = page.get_parent()
-        parent = parent.specific if parent is not None else None
-        if isinstance(parent, TextbookPage):
-            return parent.textbook_id
-    return None
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-def page_changed(sender, instance, **kwargs):
-    textbook_id = _textbook_id(instance.specific)
-    if textbook_id is not None:
-        schedule_index(textbook_id)
 
 
 @receiver(post_delete, sender=TextbookPage)

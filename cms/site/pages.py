@@ -29,23 +29,28 @@ def catalogue(request, page):
 
 
 def textbook(request, page):
-    context = page.get_context(request)
-    context.update(textbook_reading(page))
-    return _render(request, page, context)
+    """The textbook page as the current edition pins it (title, overview, preface) with the
+    edition's leaves in their reviewed order. A textbook without an edition is not public."""
+    reading = textbook_reading(page)
+    if reading["edition"] is None:
+        raise Http404
+    pinned = reading["edition"].textbook_revision.as_object()
+    context = pinned.get_context(request)
+    context.update(reading)
+    return _render(request, pinned, context)
 
 
 def leaf(request, page):
     """Teachers read the revision the current edition pins, never newer live content.
 
-    A textbook published before editions existed shows its live leaves; a leaf the current
-    edition does not contain is not found.
+    A leaf the current edition does not contain, or of a textbook without an edition, is not
+    found.
     """
-    textbook_page = page.textbook_page
-    edition, pinned = current_leaf(textbook_page, page)
+    edition, pinned = current_leaf(page.textbook_page, page)
     if pinned is None:
         raise Http404
     context = pinned.get_context(request)
-    context.update(leaf_reading(edition, pinned, textbook_page))
+    context.update(leaf_reading(edition, pinned, edition.textbook_revision.as_object()))
     return _render(request, pinned, context)
 
 

@@ -8,6 +8,7 @@ from PIL import Image
 
 from media.models import ShortLink
 from tests.media.conftest import media_block
+from tests.workflow.conftest import published_edition
 
 
 def test_short_links_are_stable(textbook, make_asset, add_leaf):
@@ -26,8 +27,10 @@ def test_asset_link_resolves_to_its_access_checked_url(client, textbook, make_as
     assert response["Location"] == f"/media-assets/{asset.pk}/"
 
 
-def test_leaf_link_resolves_to_the_published_leaf_only(client, textbook, add_leaf):
-    published = add_leaf(textbook, "u1", publish=True)
+def test_leaf_link_resolves_to_the_published_leaf_only(client, users, make_textbook, add_leaf):
+    textbook = make_textbook(users["author"], tier="school")
+    published = add_leaf(textbook, "u1")
+    published_edition(textbook, users["author"], users["reviewer"], users["national"])
     draft = add_leaf(textbook, "u2")
     response = client.get(f"/r/{ShortLink.for_page(published).code}/")
     assert response.status_code == 302

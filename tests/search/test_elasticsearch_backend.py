@@ -284,15 +284,11 @@ def test_a_selected_value_without_hits_stays_visible_with_zero(backend, db):
 
 
 def test_unreachable_elasticsearch_falls_back_to_the_database_and_says_so_in_the_log(
-    db, settings, make_textbook, users, caplog, django_capture_on_commit_callbacks
+    db, settings, published_textbook, caplog
 ):
     settings.ELASTICSEARCH_URL = closed_port_url()
-    textbook = make_textbook(users["author"], title="量子计算导论")
     # Publishing still indexes the database, although the Elasticsearch write fails.
-    with django_capture_on_commit_callbacks(execute=True):
-        textbook.page.save_revision(user=users["author"]).publish(
-            user=users["national"], skip_permission_checks=True
-        )
+    textbook = published_textbook("量子计算导论")
     with caplog.at_level(logging.WARNING, logger="cms.search"):
         results = service.search("量子")
     assert results.backend == "database"

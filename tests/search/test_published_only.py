@@ -1,12 +1,11 @@
-"""Only published content reaches the index: drafts, unpublished pages and textbooks without a
-current edition never do; publishing events keep it current."""
+"""Only published content reaches the index: drafts and textbooks without a current edition
+never do; each published edition keeps it current (tests/site/test_publishing_closed.py: the
+index holds what the edition pins, never live pages)."""
 
 import pytest
-from wagtail.actions.unpublish_page import UnpublishPageAction
 
 from cms.search import service
 from cms.search.models import CatalogueEntry
-from tests.search.conftest import slugs
 
 pytestmark = pytest.mark.usefixtures("database_only")
 
@@ -16,22 +15,6 @@ def test_a_textbook_whose_page_is_a_draft_has_no_entry(db, make_textbook, users)
     assert service.reindex_textbook(textbook.pk) is False
     assert not CatalogueEntry.objects.filter(textbook=textbook).exists()
     assert service.search("量子计算").total == 0
-
-
-def test_publishing_indexes_and_unpublishing_removes(
-    db, make_textbook, users, django_capture_on_commit_callbacks
-):
-    textbook = make_textbook(users["author"], title="量子计算导论")
-    page = textbook.page
-    with django_capture_on_commit_callbacks(execute=True):
-        page.save_revision(user=users["author"]).publish(
-            user=users["national"], skip_permission_checks=True
-        )
-    assert slugs(service.search("量子")) == [textbook.slug]
-    with django_capture_on_commit_callbacks(execute=True):
-        page.refresh_from_db()
-        UnpublishPageAction(page, user=users["national"]).execute(skip_permission_checks=True)
-    assert service.search("量子").total == 0
 
 
 def test_results_show_the_current_edition_and_only_while_there_is_one(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.workflow.conftest import submitted_case
 from textbooks.models import UnitPage
+from textbooks.publication import reviewed_publication
 from workflow.models import CaseKind
 
 from .conftest import add_leaf, edit_leaf
@@ -53,7 +54,8 @@ def test_a_leaf_saved_after_publication_shows_the_published_text(client, users, 
 def test_a_leaf_published_outside_review_still_shows_the_pinned_revision(client, users, cnc):
     """The edition manifest is the truth: live content nobody reviewed is not served."""
     revision = edit_leaf(cnc["leaves"][0], DRAFT, users["author"])
-    revision.publish(user=users["national"], skip_permission_checks=True)
+    with reviewed_publication():  # live from before only the workflow could publish
+        revision.publish(user=users["national"], skip_permission_checks=True)
     assert DRAFT in str(UnitPage.objects.get(pk=cnc["leaves"][0].pk).body.raw_data)
     page = client.get("/textbooks/cnc-milling/unit-1/").content.decode()
     assert "第一版：对刀与坐标系" in page and DRAFT not in page
@@ -61,7 +63,8 @@ def test_a_leaf_published_outside_review_still_shows_the_pinned_revision(client,
 
 def test_a_live_leaf_outside_the_current_edition_is_not_found(client, users, cnc):
     leaf = add_leaf(cnc["textbook"], "unit-unreviewed", DRAFT, users["author"])
-    leaf.get_latest_revision().publish(user=users["national"], skip_permission_checks=True)
+    with reviewed_publication():  # live from before only the workflow could publish
+        leaf.get_latest_revision().publish(user=users["national"], skip_permission_checks=True)
     assert UnitPage.objects.get(pk=leaf.pk).live
     assert client.get("/textbooks/cnc-milling/unit-unreviewed/").status_code == 404
     assert "unit-unreviewed" not in client.get("/textbooks/cnc-milling/").content.decode()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from tests.workflow.conftest import published_edition
 from textbooks.models import UnitPage
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,17 @@ def textbook(users, make_textbook):
     return make_textbook(users["author"])
 
 
-def add_leaf(client, textbook, title="数控车床开机前点检", slug="unit-1", text="草稿正文", **extra):
+def add_leaf(
+    client,
+    textbook,
+    title="数控车床开机前点检",
+    slug="unit-1",
+    text="草稿正文",
+    follow=False,
+    **extra,
+):
     url = reverse("wagtailadmin_pages:add", args=("textbooks", "unitpage", textbook.page.pk))
-    return client.post(url, leaf_form(title, slug, text, **extra))
+    return client.post(url, leaf_form(title, slug, text, **extra), follow=follow)
 
 
 def test_author_creates_a_leaf_and_saves_a_draft_through_the_admin(client, users, textbook):
@@ -75,18 +84,22 @@ def test_author_creates_a_leaf_and_saves_a_draft_through_the_admin(client, users
 
 def test_authors_publish_attempt_is_refused_and_nothing_goes_live(client, users, textbook):
     client.force_login(users["author"])
-    add_leaf(client, textbook, **{"action-publish": "action-publish"})
+    response = add_leaf(client, textbook, **{"action-publish": "action-publish"})
+    assert response.status_code == 302
+    assert not UnitPage.objects.child_of(textbook.page).exists()
+    add_leaf(client, textbook)
     leaf = UnitPage.objects.child_of(textbook.page).get(slug="unit-1")
-    assert not leaf.live
 
     edit_url = reverse("wagtailadmin_pages:edit", args=(leaf.pk,))
     response = client.post(
-        edit_url, leaf_form("改过的标题", "unit-1", "改过的正文", **{"action-publish": "1"})
+        edit_url,
+        leaf_form("改过的标题", "unit-1", "改过的正文", **{"action-publish": "1"}),
+        follow=True,
     )
     leaf.refresh_from_db()
-    assert response.status_code == 302
+    assert "只能经审核发布" in response.content.decode()
     assert not leaf.live
-    assert leaf.get_latest_revision_as_object().title == "改过的标题"
+    assert leaf.get_latest_revision_as_object().title == "数控车床开机前点检"
     assert not textbook.page.permissions_for_user(users["author"]).can_publish()
 
 
@@ -115,14 +128,12 @@ def test_a_co_author_may_edit(client, users, make_textbook):
     assert UnitPage.objects.child_of(textbook.page).filter(slug="unit-1").exists()
 
 
-def test_anonymous_visitor_never_sees_a_draft(client, users, textbook):
+def test_anonymous_visitor_never_sees_a_draft(client, users, make_textbook):
+    textbook = make_textbook(users["author"], tier="school")
     client.force_login(users["author"])
     add_leaf(client, textbook, text="已发布的正文")
     leaf = UnitPage.objects.child_of(textbook.page).get(slug="unit-1")
-    # Stands in for a reviewed edition (workflow/ publishes only through review).
-    leaf.get_latest_revision().publish(user=users["national"], skip_permission_checks=True)
-    textbook.page.refresh_from_db()  # fresh tree fields: publishing writes them back
-    textbook.page.get_latest_revision().publish(user=users["national"], skip_permission_checks=True)
+    published_edition(textbook, users["author"], users["reviewer"], users["national"])
     client.post(
         reverse("wagtailadmin_pages:edit", args=(leaf.pk,)),
         leaf_form("数控车床开机前点检", "unit-1", "未审核的草稿"),
@@ -147,8 +158,10 @@ def test_nobody_publishes_from_the_page_editor_only_reviewed_editions_go_live(
     client, users, textbook, role
 ):
     client.force_login(users[role])
-    response = add_leaf(client, textbook, **{"action-publish": "action-publish"})
-    assert response.status_code == 302
+    response = add_leaf(client, textbook, follow=True, **{"action-publish": "action-publish"})
+    assert "只能经审核发布" in response.content.decode()
+    assert not UnitPage.objects.child_of(textbook.page).exists()
+    add_leaf(client, textbook)
     leaf = UnitPage.objects.child_of(textbook.page).get(slug="unit-1")
     assert not leaf.live
     assert not leaf.permissions_for_user(users[role]).can_publish()

@@ -10,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
+from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.search import index
 
 from textbooks.blocks import RICH_FEATURES, LeafStreamBlock, media_asset_errors
@@ -45,14 +46,23 @@ class AuthorScopedPermissionTester(PagePermissionTester):
     def can_delete(self, *args, **kwargs):
         return self._unless_narrowed(super().can_delete(*args, **kwargs))
 
+    # Only the review workflow publishes (textbooks.publication): nobody, superusers
+    # included, publishes, unpublishes, schedules or copies a textbook page or leaf here.
+    # (Copying makes no sense either: a textbook page belongs to one Textbook.)
     def can_publish(self):
-        return self._unless_narrowed(super().can_publish())
+        return False
 
     def can_unpublish(self):
-        return self._unless_narrowed(super().can_unpublish())
+        return False
 
     def can_publish_subpage(self):
-        return self._unless_narrowed(super().can_publish_subpage())
+        return False
+
+    def can_unschedule(self):
+        return False
+
+    def can_copy(self):
+        return False
 
     def can_reorder_children(self):
         return self._unless_narrowed(super().can_reorder_children())
@@ -60,11 +70,25 @@ class AuthorScopedPermissionTester(PagePermissionTester):
     def can_move(self):
         return self._unless_narrowed(super().can_move())
 
-    def can_copy(self):
-        return self._unless_narrowed(super().can_copy())
-
     def can_lock(self):
         return self._unless_narrowed(super().can_lock())
+
+
+class ReviewedPage:
+    """What TextbookPage and UnitPage share: they reach readers only as a reviewed edition,
+    published by the workflow at once (textbooks.publication).
+
+    No go-live or expiry date: the settings tab has no scheduling panel, and a revision never
+    brings one back (Wagtail would schedule instead of publishing, and ``publish_scheduled``
+    would later publish or unpublish without a review).
+    """
+
+    settings_panels = [CommentPanelPlaceholder()]
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        page.go_live_at = page.expire_at = None
+        return page
 
 
 class CatalogueIndexPage(Page):
@@ -82,7 +106,7 @@ class CatalogueIndexPage(Page):
         verbose_name = _("教材目录")
 
 
-class TextbookPage(Page):
+class TextbookPage(ReviewedPage, Page):
     textbook = models.OneToOneField(
         "textbooks.Textbook",
         verbose_name=_("教材"),
@@ -130,7 +154,7 @@ class UnitPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class UnitPage(Page):
+class UnitPage(ReviewedPage, Page):
     """A leaf (活页/单元): independently replaceable, with its own URL and revisions."""
 
     number = models.CharField(

@@ -7,6 +7,7 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page
 
 from textbooks.i18n import in_record_language
+from textbooks.publication import reviewed_publication
 from workflow import notifications
 from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
 from workflow.services.assets import publish_assets
@@ -62,14 +63,16 @@ def publish(case, *, user):
         )
         pins = list(case.pinned_revisions.select_related("revision", "page"))
 
-        _publish_revision(case.textbook_revision, user)
-        for pin in pins:
-            if pin.change_type == ChangeType.REMOVED:
-                UnpublishPageAction(pin.page.specific, user=user).execute(
-                    skip_permission_checks=True
-                )
-            elif pin.change_type != ChangeType.REORDERED:
-                _publish_revision(pin.revision, user)
+        # The one place textbook pages are published (textbooks.publication).
+        with reviewed_publication():
+            _publish_revision(case.textbook_revision, user)
+            for pin in pins:
+                if pin.change_type == ChangeType.REMOVED:
+                    UnpublishPageAction(pin.page.specific, user=user).execute(
+                        skip_permission_checks=True
+                    )
+                elif pin.change_type != ChangeType.REORDERED:
+                    _publish_revision(pin.revision, user)
 
         manifest = (
             {row.page_id: row.revision_id for row in previous.leaves.all()} if previous else {}

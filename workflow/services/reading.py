@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from textbooks.models import UnitPage
 from workflow.models import ChangeCategory, Edition, EditionLeaf, LifecycleState
 from workflow.models.lifecycle import TextbookLifecycle
 from workflow.services.assets import edition_assets
@@ -104,12 +103,6 @@ def status_notice(textbook):
     return notice
 
 
-def live_leaves(textbook_page):
-    """The live leaves of a textbook published before editions existed (one query)."""
-    leaves = UnitPage.objects.child_of(textbook_page).live().public().order_by("path")
-    return [LeafEntry(leaf.pk, leaf.number, leaf.title, leaf.slug) for leaf in leaves]
-
-
 def textbook_reading(textbook_page):
     """Context for the public textbook page: current edition, its leaves, history, notice."""
     textbook = textbook_page.textbook
@@ -119,7 +112,7 @@ def textbook_reading(textbook_page):
         "textbook": textbook,
         "edition": edition,
         "recently_updated": is_recently_updated(edition),
-        "leaves": edition_leaves(edition) if edition else live_leaves(textbook_page),
+        "leaves": edition_leaves(edition) if edition else [],
         "history": history,
         "notice": status_notice(textbook),
     }
@@ -128,12 +121,12 @@ def textbook_reading(textbook_page):
 def current_leaf(textbook_page, leaf_page):
     """(current edition, the leaf as that edition pins it) for a live leaf page.
 
-    (None, the live leaf) for a textbook published before editions existed; (edition, None)
-    when the current edition does not contain the leaf.
+    (edition, None) when the current edition does not contain the leaf; (None, None) for a
+    textbook without an edition.
     """
     edition = Edition.objects.current().filter(textbook_id=textbook_page.textbook_id).first()
     if edition is None:
-        return None, leaf_page
+        return None, None
     return edition, pinned_leaf(edition, page_id=leaf_page.pk)
 
 
