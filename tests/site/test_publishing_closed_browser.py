@@ -71,5 +71,7 @@ def test_problem_5_a_superuser_cannot_publish_from_the_page_editor(
     # Readers still see the reviewed overview.
     tab.context.clear_cookies()
     tab.goto(f"{base}/textbooks/milling/")
-    body = tab.locator("main").inner_text() if tab.locator("main").count() else tab.inner_text("body")
+    body = (
+        tab.locator("main").inner_text() if tab.locator("main").count() else tab.inner_text("body")
+    )
     assert REVIEWED in body and UNREVIEWED not in body

@@ -4,13 +4,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
-from wagtail.models import Page
 
 from textbooks.i18n import in_record_language
 from textbooks.publication import reviewed_publication
 from workflow import notifications
 from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
 from workflow.services.assets import publish_assets
+from workflow.services.changes import reviewed_order
 from workflow.services.errata import mark_fixed
 from workflow.services.errors import WorkflowError
 from workflow.services.review import apply_transition, check_transition, lock
@@ -44,10 +44,12 @@ def _publish_revision(revision, user):
 
 
 def publish(case, *, user):
-    """Publish exactly the pinned revisions of an approved case and create its Edition.
+    """Publish exactly the pinned revisions of an approved case, in the pinned order, and
+    create its Edition.
 
-    Anything saved after approval stays a draft. The previous edition is superseded and
-    linked to its successor; ``edition_published`` is sent once the transaction commits.
+    Anything saved or reordered after approval waits for the next case. The previous edition
+    is superseded and linked to its successor; ``edition_published`` is sent once the
+    transaction commits.
     """
     with transaction.atomic():
         case = lock(case)
@@ -74,9 +76,8 @@ def publish(case, *, user):
                 elif pin.change_type != ChangeType.REORDERED:
                     _publish_revision(pin.revision, user)
 
-        manifest = (
-            {row.page_id: row.revision_id for row in previous.leaves.all()} if previous else {}
-        )
+        previous_rows = list(previous.leaves.order_by("position")) if previous else []
+        manifest = {row.page_id: row.revision_id for row in previous_rows}
         for pin in pins:
             if pin.change_type == ChangeType.REMOVED:
                 manifest.pop(pin.page_id, None)
@@ -100,10 +101,11 @@ def publish(case, *, user):
             change_summary=case.change_summary,
             change_categories=case.change_categories,
         )
-        ordered = Page.objects.filter(pk__in=manifest).order_by("path").values_list("pk", flat=True)
         EditionLeaf.objects.bulk_create(
             EditionLeaf(edition=edition, page_id=pk, revision_id=manifest[pk], position=position)
-            for position, pk in enumerate(ordered)
+            for position, pk in enumerate(
+                reviewed_order([row.page_id for row in previous_rows], pins)
+            )
         )
         publish_assets(case, edition)
         if previous is not None:

@@ -17,6 +17,7 @@ from workflow.models import (
     CaseKind,
     CaseState,
     ChangeCategory,
+    Edition,
     LifecycleState,
     Opinion,
     Outcome,
@@ -29,7 +30,7 @@ from workflow.models import (
 )
 from workflow.services import documents
 from workflow.services.assets import pin_assets
-from workflow.services.changes import leaf_changes
+from workflow.services.changes import front_matter, leaf_changes
 from workflow.services.errors import ReviewConflict, WorkflowError
 from workflow.services.rules import (
     is_administrator_for,
@@ -187,15 +188,20 @@ def _take_documents(case, change_summary, change_categories, usage_report, chang
 
 
 def _pin_change_set(case, user, remove):
-    """Pin the textbook page's and every changed leaf's exact revision, and every asset the
-    resulting edition would show."""
+    """Pin the textbook page's and every changed leaf's exact revision, each leaf's place,
+    and every asset the resulting edition would show: what is reviewed is what is published,
+    in that order."""
     changes = leaf_changes(case.textbook, remove=remove)
-    if not changes and case.is_revision:
-        raise WorkflowError(_("与现行版相比没有任何变更，无需送审。"))
-    if not changes:
-        raise WorkflowError(_("教材还没有任何活页（单元），无法送审。"))
     page = case.textbook.page
     case.textbook_revision = page.latest_revision or page.save_revision(user=user)
+    if not changes and not case.is_revision:
+        raise WorkflowError(_("教材还没有任何活页（单元），无法送审。"))
+    if not changes:
+        # A revision may change only the front matter (title, overview, preface).
+        edition = Edition.objects.current().filter(textbook=case.textbook).first()
+        before = edition.textbook_revision if edition else None
+        if not any(f.changed for f in front_matter(before, case.textbook_revision)):
+            raise WorkflowError(_("与现行版相比没有任何变更，无需送审。"))
     case.pinned_revisions.all().delete()
     pins = PinnedRevision.objects.bulk_create(
         PinnedRevision(
@@ -203,9 +209,9 @@ def _pin_change_set(case, user, remove):
             page=change.page,
             revision=change.revision or change.page.save_revision(user=user),
             change_type=change.change_type,
-            position=position,
+            position=change.position,
         )
-        for position, change in enumerate(changes)
+        for change in changes
     )
     pin_assets(case, pins)
 

@@ -33,6 +33,7 @@ from workflow.services.assets import (
     edition_assets,
     edition_pins,
 )
+from workflow.services.changes import front_matter, submitted_contents
 from workflow.services.diff import compare_leaf
 from workflow.services.documents import DOCUMENTS, content_type_of
 from workflow.services.review import (
@@ -294,7 +295,8 @@ def baseline_edition(case):
 
 
 def review(request, pk):
-    """The reviewer's screen: each pinned leaf rendered beside the current edition's."""
+    """The reviewer's screen: the front matter and each pinned leaf rendered beside the
+    current edition's, and the table of contents the case would publish."""
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related("track__case__textbook"), pk=pk
     )
@@ -331,12 +333,18 @@ def review(request, pk):
         }
         for pin in case.pinned_revisions.select_related("revision", "page")
     ]
+    contents, removed = submitted_contents(case, edition)
     return TemplateResponse(
         request,
         "workflow/admin/review.html",
         {
             "assignment": assignment,
             "case": case,
+            "front_matter": front_matter(
+                edition.textbook_revision if edition else None, case.textbook_revision
+            ),
+            "contents": contents,
+            "removed": removed,
             "leaves": leaves,
             "edition": edition,
             # Each side shows the resources as its edition, or this case, pins them.
