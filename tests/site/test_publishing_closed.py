@@ -242,7 +242,7 @@ def test_problem_5_a_textbook_without_an_edition_is_not_public(client, users, ma
     textbook = make_textbook(users["author"], tier="school", title="没有版次的教材", slug="loose")
     leaf = add_leaf(textbook, "unit-1", "从未审核的单元正文", users["author"])
     for page in (textbook.page, leaf):  # live from before only the workflow published
-        Page.objects.filter(pk=page.pk).update(live=True)
+        Page.objects.filter(pk=page.pk).update(live=True, first_published_at=timezone.now())
     service.reindex_textbook(textbook.pk)
     assert client.get("/textbooks/loose/").status_code == 404
     assert client.get("/textbooks/loose/unit-1/").status_code == 404

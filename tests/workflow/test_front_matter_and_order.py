@@ -12,7 +12,6 @@ from django.urls import reverse
 from textbooks.models import TextbookPage, UnitPage
 from workflow import services
 from workflow.models import CaseKind, CaseState, ReviewCase
-from workflow.services.changes import reviewed_order
 
 from .conftest import SCORES, add_leaf, due, edit_leaf, published_edition, submitted_case
 
@@ -159,6 +158,8 @@ ORDERS = [
     ("previous", "pins", "expected"), [o[1:] for o in ORDERS], ids=[o[0] for o in ORDERS]
 )
 def test_problem_6_the_edition_order_comes_from_the_pins(previous, pins, expected):
+    from workflow.services.changes import reviewed_order
+
     class Pin:
         def __init__(self, page_id, change_type, position):
             self.page_id, self.change_type, self.position = page_id, change_type, position
