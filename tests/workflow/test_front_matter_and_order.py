@@ -65,6 +65,9 @@ def test_problem_6_the_reviewer_sees_the_front_matter_change_and_it_is_published
         overview="<p>第二版简介：新增五轴加工</p>",
     )
     # Only the front matter changed: that is a change to review like any other.
+    client.force_login(u["author"])
+    submit = client.get(reverse("workflow:submit", args=[textbook.pk])).content.decode()
+    assert "教材页面也有修改：标题、内容简介。" in submit
     case = submitted_case(textbook, u["author"], CaseKind.MINOR)
     assert not case.pinned_revisions.exists()
     assignment = assign(case, u)

@@ -119,6 +119,9 @@ def submit_revision(request, textbook_id):
             messages.success(request, _("已送审，等待管理员分配审核专家。"))
             return redirect("workflow:case", case.pk)
     remove = request.POST.getlist("remove") if request.method == "POST" else ()
+    front = (
+        front_matter(edition.textbook_revision, textbook.page.latest_revision) if edition else []
+    )
     return TemplateResponse(
         request,
         "workflow/admin/submit.html",
@@ -127,6 +130,7 @@ def submit_revision(request, textbook_id):
             "edition": edition,
             "pending": pending,
             "changes": services.leaf_changes(textbook, remove=[r for r in remove if r.isdigit()]),
+            "front_matter_changed": [field.label for field in front if field.changed],
             "form": form,
             "closed": None if kinds else restriction,
             "open_errata": services.open_errata_for(textbook),
