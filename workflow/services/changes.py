@@ -25,7 +25,7 @@ class LeafChange:
     revision: object
     # The leaf's place in the textbook as submitted (from 0); a removed leaf's place in the
     # current edition.
-    position: int = 0
+    position: int
     # The current edition's revision of a changed leaf.
     before: object = None
     # How the resources it shows changed since the edition pinned them (diff.FieldChange).
