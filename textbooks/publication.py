@@ -44,12 +44,14 @@ def is_reviewed_page(page):
     return issubclass(page.specific_class or Page, REVIEWED_PAGES)
 
 
-def refuse_unreviewed_publication(sender, instance, update_fields=None, **kwargs):
+def refuse_unreviewed_publication(sender, instance, raw=False, update_fields=None, **kwargs):
     """pre_save: refuse a change of a saved textbook page's published state.
 
-    A new page is nothing to readers until an edition lists it, so creation is not checked.
+    A new page is nothing to readers until an edition lists it, so creation is not checked;
+    nor is loading a fixture or a serialized database (``raw``), which restores rows as they
+    were.
     """
-    if _publishing.get() or instance.pk is None or not is_reviewed_page(instance):
+    if raw or _publishing.get() or instance.pk is None or not is_reviewed_page(instance):
         return
     if update_fields is not None and not PUBLISHED_STATE & set(update_fields):
         return
