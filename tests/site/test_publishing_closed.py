@@ -247,3 +247,16 @@ def test_problem_5_a_textbook_without_an_edition_is_not_public(client, users, ma
     assert client.get("/textbooks/loose/").status_code == 404
     assert client.get("/textbooks/loose/unit-1/").status_code == 404
     assert service.search("从未审核").total == 0
+
+
+def test_problem_5_a_leaf_cannot_be_moved_out_of_its_textbook(
+    client, root, book, users, make_textbook
+):
+    other = make_textbook(users["author"], tier="school", title="另一本教材", slug="other")
+    leaf = book["leaf"]
+    client.force_login(root)
+    confirm = reverse("wagtailadmin_pages:move_confirm", args=[leaf.pk, other.page.pk])
+    assert client.post(confirm).status_code in (302, 403)
+    assert UnitPage.objects.get(pk=leaf.pk).get_parent().pk == book["textbook"].page.pk
+    client.logout()
+    assert client.get("/textbooks/milling/unit-1/").status_code == 200

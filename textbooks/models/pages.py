@@ -70,6 +70,12 @@ class AuthorScopedPermissionTester(PagePermissionTester):
     def can_move(self):
         return self._unless_narrowed(super().can_move())
 
+    def can_move_to(self, destination):
+        # Only within its parent (a reorder): a leaf moved to another textbook would leave the
+        # edition readers see, and removing a leaf is a change submitted for review.
+        parent_path = self.page.path[: -self.page.steplen]
+        return destination.path == parent_path and super().can_move_to(destination)
+
     def can_lock(self):
         return self._unless_narrowed(super().can_lock())
 
