@@ -175,7 +175,7 @@ def test_problem_6_an_open_case_pinned_before_the_upgrade_keeps_its_order(world)
     are published in the order they were reviewed in: the page tree's at the upgrade."""
     from django.apps import apps
 
-    migration = importlib.import_module("workflow.migrations.0005_pinned_leaf_positions")
+    migration = importlib.import_module("workflow.migrations.0008_pinned_leaf_positions")
     u, textbook = world["users"], world["textbook"]
     add_leaf(textbook, "unit-3", "第一版内容三", u["author"])
     published_edition(textbook, u["author"], u["reviewer"], u["national"])

@@ -35,7 +35,7 @@ def place_open_pins(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0004_edition_archive_from_media"),
+        ("workflow", "0007_private_review_documents"),
         ("wagtailcore", "0098_apitoken"),
     ]
     operations = [migrations.RunPython(place_open_pins, migrations.RunPython.noop)]

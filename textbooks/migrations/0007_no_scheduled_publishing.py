@@ -22,7 +22,7 @@ def drop_schedules(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("textbooks", "0004_publish_only_through_review"),
+        ("textbooks", "0006_media_block_asset_chooser"),
         ("wagtailcore", "0098_apitoken"),
     ]
     operations = [migrations.RunPython(drop_schedules, migrations.RunPython.noop)]
