@@ -25,6 +25,7 @@ from media.qr import qr_svg
 from textbooks.i18n import in_record_language
 from textbooks.models import UnitPage
 from workflow.print_math import UnsupportedFormula, formula_html
+from workflow.services.assets import edition_pins
 from workflow.services.diff import compare_leaf
 
 # A record form gets blank rows up to this many, so that there is room to write.
@@ -70,13 +71,15 @@ def _data_uri(data, content_type):
 
 
 def _media_resource(value, edition):
+    # Printed as the edition pins it (the reviewed title and kind), never the asset row.
     asset = value["asset"]
-    if asset is None:  # the asset was deleted since
+    pinned = edition_pins(edition).get(asset.pk) if asset is not None else None
+    if pinned is None:
         return None
     if not value["show_qr_in_print"]:
-        return {"asset": asset}
+        return {"asset": pinned}
     url = resource_url(asset, edition)
-    return {"asset": asset, "url": url, "qr": _data_uri(qr_svg(url), "image/svg+xml")}
+    return {"asset": pinned, "url": url, "qr": _data_uri(qr_svg(url), "image/svg+xml")}
 
 
 def _formula(value, edition):
