@@ -47,14 +47,16 @@ VISITORS = [
 
 @pytest.fixture
 def users(make_user):
-    """One user per role, plus a second author who writes nothing of the default textbook."""
+    """One user per role, plus a second author who writes nothing of the default textbook.
+    The provincial administrator is Jiangsu's (a member of its education department)."""
+    jiangsu = Institution.objects.create(name="江苏省教育厅", kind="authority", province="JS")
     return {
         "author": make_user("author", roles.AUTHOR),
         "other_author": make_user("other_author", roles.AUTHOR),
         "reviewer": make_user("reviewer", roles.REVIEWER),
         "political": make_user("political", roles.POLITICAL_REVIEWER),
         "committee": make_user("committee", roles.SELECTION_COMMITTEE),
-        "province": make_user("province", roles.PROVINCIAL_ADMIN),
+        "province": make_user("province", roles.PROVINCIAL_ADMIN, institution=jiangsu),
         "national": make_user("national", roles.NATIONAL_ADMIN),
     }
 

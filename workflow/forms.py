@@ -61,8 +61,9 @@ class DecideForm(forms.Form):
             self.fields["kind"].choices = [(k, CaseKind(k).label) for k in kinds]
 
 
-class AssignForm(forms.Form):
-    track_kind = forms.ChoiceField(label=_("审核类别"))
+class ReviewerForm(forms.Form):
+    """A reviewer and a due date: what assigning and replacing ask for."""
+
     reviewer = forms.ModelChoiceField(label=_("审核专家"), queryset=None)
     # An <input type="date"> takes ISO dates only; the zh-hans input format (2026/12/12) would
     # leave it empty in the browser and the form would come back without a due date.
@@ -70,9 +71,8 @@ class AssignForm(forms.Form):
         label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, tracks, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["track_kind"].choices = [(t.kind, TrackKind(t.kind).label) for t in tracks]
         self.fields["reviewer"].queryset = (
             get_user_model()
             .objects.filter(
@@ -89,6 +89,37 @@ class AssignForm(forms.Form):
         )
         if not self.is_bound:
             self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
+
+
+class AssignForm(ReviewerForm):
+    track_kind = forms.ChoiceField(label=_("审核类别"))
+    field_order = ["track_kind", "reviewer", "due_date"]
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track_kind"].choices = [(t.kind, TrackKind(t.kind).label) for t in tracks]
+
+
+class ReplaceForm(ReviewerForm):
+    reason = forms.CharField(
+        label=_("替换理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, track, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only experts who may sit on this track are offered (the service checks again).
+        group = roles.POLITICAL_REVIEWER if track.kind == TrackKind.POLITICAL else roles.REVIEWER
+        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
+            groups__name=group
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("取消理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请说明取消的理由。")},
+    )
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]

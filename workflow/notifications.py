@@ -6,16 +6,13 @@ recipient's language, whoever triggered it.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.users.models import UserProfile
 
-from textbooks import roles
-from textbooks.models import Tier
+from textbooks import scope
 from workflow.models import CaseKind
 
 
@@ -53,17 +50,6 @@ def _send(compose, users):
     )
 
 
-def administrators_for(textbook):
-    admin_roles = [roles.NATIONAL_ADMIN]
-    if textbook.tier != Tier.NATIONAL:
-        admin_roles.append(roles.PROVINCIAL_ADMIN)
-    return (
-        get_user_model()
-        .objects.filter(Q(groups__name__in=admin_roles) | Q(is_superuser=True))
-        .distinct()
-    )
-
-
 def writers_of(textbook):
     return [textbook.editor_in_chief, *textbook.authors.all()]
 
@@ -85,7 +71,7 @@ def case_submitted(case):
             % values,
         )
 
-    _send(compose, administrators_for(case.textbook))
+    _send(compose, scope.administrators_of(case.textbook))
 
 
 def reviewer_assigned(assignment):
@@ -153,6 +139,23 @@ def kind_change_text(change):
         "new": CaseKind(change.to_state).label,
         "reason": change.reason,
     }
+
+
+def case_cancelled(case, reason):
+    def compose():
+        values = {
+            "title": case.textbook.title,
+            "kind": case.get_kind_display(),
+            "reason": reason,
+            "url": _url("workflow:case", case.pk),
+        }
+        return (
+            _("【已取消】《%(title)s》%(kind)s") % values,
+            _("管理员取消了《%(title)s》的%(kind)s，理由：%(reason)s\n可以重新提交送审。\n%(url)s")
+            % values,
+        )
+
+    _send(compose, [case.submitted_by])
 
 
 def edition_published(edition):

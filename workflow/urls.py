@@ -16,8 +16,10 @@ urlpatterns = [
     path("<int:pk>/decide/", admin.decide, name="decide"),
     path("<int:pk>/publish/", admin.publish, name="publish"),
     path("<int:pk>/withdraw/", admin.withdraw, name="withdraw"),
+    path("<int:pk>/cancel/", admin.cancel, name="cancel"),
     path("textbooks/<int:textbook_id>/submit/", admin.submit_revision, name="submit"),
     path("assignments/<int:pk>/", admin.review, name="review"),
+    path("assignments/<int:pk>/replace/", admin.replace, name="replace"),
     path("errata/", errata.errata_list, name="errata"),
     path("errata/<int:pk>/", errata.erratum_detail, name="erratum"),
     path(

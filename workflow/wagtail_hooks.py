@@ -5,10 +5,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
+from textbooks import scope
 from workflow import urls
 from workflow.archives import archived_keys
 from workflow.models import EditionAsset, PinnedAsset
-from workflow.services.lifecycle import administered_textbooks, watchlist
+from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
 from workflow.views.admin import my_open_assignments
 
@@ -56,18 +57,18 @@ class LifecyclePanel(Component):
     order = 60
     template_name = "workflow/admin/lifecycle_panel.html"
 
-    def __init__(self, groups, scope):
-        self.groups, self.scope = groups, scope
+    def __init__(self, groups, scope_label):
+        self.groups, self.scope_label = groups, scope_label
 
     def get_context_data(self, parent_context):
-        return {"groups": self.groups, "scope": self.scope}
+        return {"groups": self.groups, "scope": self.scope_label}
 
 
 @hooks.register("construct_homepage_panels")
 def add_lifecycle_panel(request, panels):
-    textbooks, scope = administered_textbooks(request.user)
-    if textbooks is not None:
-        panels.append(LifecyclePanel(watchlist(textbooks), scope))
+    if scope.is_administrator(request.user):
+        textbooks = scope.administered_textbooks(request.user)
+        panels.append(LifecyclePanel(watchlist(textbooks), scope.scope_label(request.user)))
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)

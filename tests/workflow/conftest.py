@@ -54,9 +54,10 @@ def due():
 
 @pytest.fixture
 def world(users, make_user, make_textbook):
-    """A school-tier textbook (one subject expert required) by ``author`` with two leaves."""
+    """A Jiangsu school-tier textbook (one subject expert required) by ``author`` with two
+    leaves: the national and the Jiangsu administrators administer it."""
     users["reviewer2"] = make_user("reviewer2", roles.REVIEWER)
-    textbook = make_textbook(users["author"], tier="school")
+    textbook = make_textbook(users["author"], tier="school", province="JS")
     leaves = [
         add_leaf(textbook, "unit-1", "第一版内容一", users["author"]),
         add_leaf(textbook, "unit-2", "第一版内容二", users["author"]),

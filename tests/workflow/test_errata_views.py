@@ -23,7 +23,7 @@ from .test_views import outcome
 
 ROLES = ["anonymous", "author", "other_author", "reviewer", "political", "committee"]
 ROLES += ["province", "national"]
-TRIAGERS = {"author", "province", "national"}  # a school-tier textbook
+TRIAGERS = {"author", "province", "national"}  # a Jiangsu textbook
 
 
 pytestmark = pytest.mark.usefixtures("empty_cache")

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from textbooks.models import Institution
 from workflow.models import TextbookLifecycle
 from workflow.services.lifecycle import set_clocks
 
@@ -38,9 +37,6 @@ def watched(users, make_textbook):
     put(js, "revision_overdue", -10)
     put(gd, "suspended", -120)
     put(soon, "in_use", 90)  # notice window opens in 30 days
-    Institution.objects.create(name="江苏省教育厅", kind="authority", province="JS").members.add(
-        users["province"]
-    )
     return js, gd, soon
 
 

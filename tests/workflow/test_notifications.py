@@ -22,7 +22,7 @@ def test_mail_on_submit_assign_and_decision(world, django_capture_on_commit_call
     u = world["users"]
     with django_capture_on_commit_callbacks(execute=True):
         case = submitted_case(world["textbook"], u["author"])
-    # School tier: national and provincial administrators are told.
+    # A Jiangsu textbook: the national and the Jiangsu administrators are told.
     assert any("待分配审核专家" in s for s in sent_to("national"))
     assert any("待分配审核专家" in s for s in sent_to("province"))
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,6 +1,7 @@
 """The review state machine: legal transitions, refusals, recusal, the decision rule."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from textbooks import roles
@@ -42,21 +43,55 @@ def opine(assignment, outcome):
 # --- the decision rule, on its own -------------------------------------------------------
 
 
-def test_decision_rule():
-    P, R, X = "pass", "resubmit", "reject"
-    political = TrackKind.POLITICAL
-    subject = TrackKind.SUBJECT
-    assert decide_outcome([TrackResult(subject, 2, (P, P))]) == CaseState.APPROVED
-    assert decide_outcome([TrackResult(subject, 2, (P,))]) == CaseState.RESUBMIT_REQUESTED
-    assert decide_outcome([TrackResult(subject, 1, (P, R))]) == CaseState.RESUBMIT_REQUESTED
-    # A subject expert's reject asks for a new round; only the political track vetoes.
-    assert decide_outcome([TrackResult(subject, 1, (X,))]) == CaseState.RESUBMIT_REQUESTED
-    veto = [TrackResult(political, 1, (X,)), TrackResult(subject, 3, (P, P, P))]
-    assert decide_outcome(veto) == CaseState.REJECTED
-    assert (
-        decide_outcome([TrackResult(political, 1, (P,)), TrackResult(subject, 1, (P,))])
-        == CaseState.APPROVED
-    )
+P, R, X = "pass", "resubmit", "reject"
+POLITICAL, SUBJECT, ENTERPRISE = TrackKind.POLITICAL, TrackKind.SUBJECT, TrackKind.ENTERPRISE
+APPROVED, RESUBMIT, REJECTED = (
+    CaseState.APPROVED,
+    CaseState.RESUBMIT_REQUESTED,
+    CaseState.REJECTED,
+)
+
+# (tracks as (kind, required reviewers, their outcomes), the decision)
+DECISIONS = [
+    # A track's result is the majority of its opinions.
+    ([(SUBJECT, 1, (P,))], APPROVED),
+    ([(SUBJECT, 2, (P, P))], APPROVED),
+    ([(SUBJECT, 3, (P, P, R))], APPROVED),
+    ([(SUBJECT, 3, (P, P, X))], APPROVED),
+    ([(SUBJECT, 3, (R, R, P))], RESUBMIT),
+    # A subject or enterprise expert's 不予通过 rejects when it is the track's majority.
+    ([(SUBJECT, 1, (X,))], REJECTED),
+    ([(SUBJECT, 3, (X, X, P))], REJECTED),
+    ([(SUBJECT, 1, (P,)), (ENTERPRISE, 1, (X,))], REJECTED),
+    # No majority, a tie included, asks for resubmission.
+    ([(SUBJECT, 2, (P, X))], RESUBMIT),
+    ([(SUBJECT, 2, (P, R))], RESUBMIT),
+    ([(SUBJECT, 3, (P, R, X))], RESUBMIT),
+    ([(SUBJECT, 4, (P, P, X, X))], RESUBMIT),
+    # A track short of its required opinions does not pass.
+    ([(SUBJECT, 2, (P,))], RESUBMIT),
+    # Every track must pass; one asking for resubmission holds the case.
+    ([(POLITICAL, 1, (P,)), (SUBJECT, 1, (P,))], APPROVED),
+    ([(SUBJECT, 1, (P,)), (ENTERPRISE, 1, (R,))], RESUBMIT),
+    # One political reject vetoes, against a political majority and the other tracks.
+    ([(POLITICAL, 1, (X,)), (SUBJECT, 3, (P, P, P))], REJECTED),
+    ([(POLITICAL, 3, (P, P, X)), (SUBJECT, 1, (P,))], REJECTED),
+    ([(POLITICAL, 1, (X,)), (SUBJECT, 2, ())], REJECTED),
+    # A rejecting track outweighs another's request for resubmission.
+    ([(SUBJECT, 1, (X,)), (ENTERPRISE, 1, (R,))], REJECTED),
+]
+
+
+@pytest.mark.parametrize("tracks,decision", DECISIONS)
+def test_problem_9_decision_table(tracks, decision):
+    assert decide_outcome([TrackResult(*track) for track in tracks]) == decision
+
+
+def test_problem_9_a_subject_experts_reject_rejects_the_case(world):
+    u = world["users"]
+    case = submitted_case(world["textbook"], u["author"])
+    opine(assign(case, u["national"], u["reviewer"]), "reject")
+    assert services.decide(fresh(case), user=u["national"]).state == CaseState.REJECTED
 
 
 # --- every legal transition --------------------------------------------------------------
@@ -258,6 +293,83 @@ def test_recusal(world, make_user, make_institution):
         assert_refused(case, lambda r=reviewer: assign(case, u["national"], r), message)
 
 
+def test_problem_8_a_member_of_an_authors_institution_cannot_be_assigned(
+    world, make_user, make_institution
+):
+    u = world["users"]
+    school = make_institution("江苏机电职业技术学院", InstitutionKind.SCHOOL)
+    school.members.add(u["author"])
+    colleague = make_user(
+        "colleague", roles.REVIEWER, institution=school, last_name="李", first_name="同事"
+    )
+    case = submitted_case(world["textbook"], u["author"])
+    assert_refused(
+        case,
+        lambda: assign(case, u["national"], colleague),
+        "李同事 与该教材的编写人员同在“江苏机电职业技术学院”，须回避",
+    )
+
+
+def save_front_matter(textbook, text, user):
+    page = textbook.page.get_latest_revision_as_object()
+    page.overview = f"<p>{text}</p>"
+    return page.save_revision(user=user)
+
+
+@pytest.mark.parametrize("edits", ["a leaf", "the textbook page"])
+def test_problem_8_an_administrator_who_wrote_a_pinned_revision_cannot_decide_or_publish(
+    client, world, make_user, edits
+):
+    u = world["users"]
+    editor = make_user("editor", roles.NATIONAL_ADMIN, last_name="赵", first_name="编辑")
+    if edits == "a leaf":
+        edit_leaf(world["leaves"][0], "管理员改写的内容", editor)
+        # The author saving once more on top does not hide whose words these are.
+        edit_leaf(world["leaves"][0], "管理员改写的内容。", u["author"])
+    else:
+        save_front_matter(world["textbook"], "管理员改写的简介", editor)
+    case = submitted_case(world["textbook"], u["author"])
+    recused = "赵编辑 编写过本次送审的内容，不能审核或决定自己的修订"
+    assert_refused(case, lambda: assign(case, editor, u["reviewer"]), recused)
+    opine(assign(case, u["national"], u["reviewer"]), "pass")
+    assert_refused(case, lambda: services.decide(fresh(case), user=editor), recused)
+    client.force_login(editor)
+    screen = client.get(reverse("workflow:case", args=[case.pk])).content.decode()
+    assert recused in screen and reverse("workflow:decide", args=[case.pk]) not in screen
+    services.decide(fresh(case), user=u["national"])
+    assert_refused(case, lambda: services.publish(fresh(case), user=editor), recused)
+    services.publish(fresh(case), user=u["national"])
+
+
+def test_an_edit_published_in_an_earlier_edition_does_not_recuse(world, make_user):
+    u = world["users"]
+    editor = make_user("editor", roles.NATIONAL_ADMIN)
+    edit_leaf(world["leaves"][0], "管理员改写的内容", editor)
+    published_edition(world["textbook"], u["author"], u["reviewer"], u["national"])
+    edit_leaf(world["leaves"][0], "作者的新修订", u["author"])
+    case = submitted_case(world["textbook"], u["author"], kind=CaseKind.MINOR)
+    opine(assign(case, editor, u["reviewer2"]), "pass")
+    assert services.decide(fresh(case), user=editor).state == CaseState.APPROVED
+
+
+def test_problem_8_an_opinion_is_refused_when_the_reviewer_became_recused_after_assignment(
+    world, make_institution
+):
+    u = world["users"]
+    case = submitted_case(world["textbook"], u["author"])
+    a = assign(case, u["national"], u["reviewer"])
+    publisher = make_institution("机械工业出版社", InstitutionKind.PUBLISHER, "BJ")
+    world["textbook"].publisher = publisher
+    world["textbook"].save()
+    publisher.members.add(u["reviewer"])
+    assert_refused(
+        case,
+        lambda: opine(a, "pass"),
+        "所在单位“机械工业出版社”参与该教材的开发或出版，须回避",
+    )
+    assert not fresh(case).tracks.filter(assignments__opinion__isnull=False).exists()
+
+
 def test_nobody_reviews_or_decides_what_they_submitted(world, make_user):
     u = world["users"]
     # An administrator who also writes the textbook submits a change...
@@ -273,8 +385,8 @@ def test_nobody_reviews_or_decides_what_they_submitted(world, make_user):
     )
 
 
-def test_provincial_admins_do_not_manage_national_textbooks(users, make_textbook):
-    textbook = make_textbook(users["author"], tier="national")
+def test_a_textbook_without_a_province_is_the_national_administrators_alone(users, make_textbook):
+    textbook = make_textbook(users["author"], tier="school", province="")
     add_leaf(textbook, "unit-1", "内容", users["author"])
     case = submitted_case(textbook, users["author"])
     assert_refused(
@@ -290,7 +402,7 @@ def test_only_assigned_reviewer_gives_opinion_and_only_admins_assign(world):
     assert_refused(
         case, lambda: assign(case, u["author"], u["reviewer"]), "只有负责该教材的教材管理员"
     )
-    a = assign(case, u["province"], u["reviewer"])  # school tier: provincial admin may
+    a = assign(case, u["province"], u["reviewer"])  # a Jiangsu textbook: Jiangsu's admin may
     assert_refused(
         case,
         lambda: services.record_opinion(

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from textbooks.models import UnitPage
 from workflow import services
-from workflow.models import CaseState, ReviewCase
+from workflow.models import CaseState, ReviewAssignment, ReviewCase
 
 from .conftest import SCORES, due, edit_leaf, published_edition, submitted_case
 
@@ -47,12 +47,13 @@ def scene(users, make_user, make_textbook):
 
 def outcome(response):
     """ "ok", "login" (sent to log in) or "denied" (Wagtail turns PermissionDenied in admin
-    views into a redirect to the dashboard with an error message)."""
+    views into a redirect to the dashboard with an error message; a case outside the
+    viewer's scope is not found)."""
     if response.status_code == 200:
         return "ok"
     if response.status_code == 302 and "/admin/login/" in response.url:
         return "login"
-    if response.status_code == 403 or (
+    if response.status_code in (403, 404) or (
         response.status_code == 302 and response.url == reverse("wagtailadmin_home")
     ):
         return "denied"
@@ -83,6 +84,8 @@ def test_matrix_get_views(client, scene):
         reverse("workflow:cases"): expect(everyone),
         reverse("workflow:case", args=[case.pk]): expect({"author", "reviewer", "national"}),
         reverse("workflow:assign", args=[case.pk]): expect({"national"}),
+        reverse("workflow:cancel", args=[case.pk]): expect({"national"}),
+        reverse("workflow:replace", args=[assignment.pk]): expect({"national"}),
         reverse("workflow:review", args=[assignment.pk]): expect({"reviewer"}),
         reverse("workflow:submit", args=[textbook.pk]): expect({"author"}),
     }
@@ -112,13 +115,43 @@ def test_matrix_post_actions(client, scene):
             response = client.post(url, follow=True)
             if role == "anonymous":
                 assert "/admin/login/" in response.redirect_chain[0][0]
-            else:
+            elif response.status_code != 404:  # outside the viewer's scope
                 text = response.content.decode()
                 assert "只有负责该教材的教材管理员" in text or "没有权限" in text, (name, role)
             assert ReviewCase.objects.get(pk=case.pk).state == before, (name, role)
         client.force_login(u[allowed])
         response = client.post(url, follow=True)
         assert ReviewCase.objects.get(pk=case.pk).state == target, name
+
+
+def test_matrix_replace_and_cancel(client, scene):
+    """Only the administrator in scope replaces a reviewer or cancels the case."""
+    u, case, assignment = scene["users"], scene["case"], scene["assignment"]
+    actions = [
+        (
+            reverse("workflow:replace", args=[assignment.pk]),
+            {"reviewer": u["reviewer2"].pk, "due_date": due().isoformat()},
+            lambda: ReviewAssignment.objects.get(pk=assignment.pk).state,
+            "replaced",
+        ),
+        (
+            reverse("workflow:cancel", args=[case.pk]),
+            {"reason": "不再需要"},
+            lambda: ReviewCase.objects.get(pk=case.pk).state,
+            CaseState.CANCELLED,
+        ),
+    ]
+    for url, data, current, target in actions:
+        before = current()
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(u[role])
+            if role != "national":
+                assert outcome(client.post(url, data)) in ("login", "denied"), (url, role)
+                assert current() == before, (url, role)
+        client.post(url, data)
+        assert current() == target, url
 
 
 def test_withdraw_by_role(client, users, make_textbook):

@@ -5,6 +5,8 @@ from .editions import Edition, EditionLeaf
 from .errata import Erratum, ErratumState
 from .lifecycle import LifecycleState, RetirementProposal, TextbookLifecycle
 from .review import (
+    OPEN_STATES,
+    AssignmentState,
     CaseKind,
     CaseState,
     ChangeCategory,
@@ -19,6 +21,8 @@ from .review import (
 )
 
 __all__ = [
+    "OPEN_STATES",
+    "AssignmentState",
     "AuditLogEntry",
     "CaseKind",
     "CaseState",

@@ -27,6 +27,17 @@ class CaseState(models.TextChoices):
     REJECTED = "rejected", _("不予通过")
     PUBLISHED = "published", _("已发布")
     WITHDRAWN = "withdrawn", _("已撤回")
+    CANCELLED = "cancelled", _("已取消")
+
+
+# A textbook has at most one case in these states at a time; an administrator may cancel any.
+OPEN_STATES = [
+    CaseState.DRAFT,
+    CaseState.SUBMITTED,
+    CaseState.IN_REVIEW,
+    CaseState.RESUBMIT_REQUESTED,
+    CaseState.APPROVED,
+]
 
 
 class ChangeCategory(models.TextChoices):
@@ -160,6 +171,10 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
     def withdraw(self, *, by, reason=""):
         pass
 
+    @transition(state, source=OPEN_STATES, target=CaseState.CANCELLED)
+    def cancel(self, *, by, reason=""):
+        pass
+
 
 class PinnedRevision(LeafAtRevision):
     """One leaf of a case's change set, pinned to the exact revision under review."""
@@ -199,7 +214,12 @@ class ReviewTrack(models.Model):
         return str(self.get_kind_display())
 
     def current_assignments(self):
-        return self.assignments.filter(round=self.case.round)
+        return self.assignments.filter(round=self.case.round, state=AssignmentState.ACTIVE)
+
+
+class AssignmentState(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    REPLACED = "replaced", _("已替换")
 
 
 class ReviewAssignment(models.Model):
@@ -220,6 +240,17 @@ class ReviewAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
     last_reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)
+    state = FSMField(
+        _("状态"), default=AssignmentState.ACTIVE, choices=AssignmentState.choices, protected=True
+    )
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("接替的分配"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -237,6 +268,11 @@ class ReviewAssignment(models.Model):
     @property
     def case(self):
         return self.track.case
+
+    # Called only from workflow.services, which sets replaced_by; the audit log records it.
+    @transition(state, source=AssignmentState.ACTIVE, target=AssignmentState.REPLACED)
+    def replace(self, *, by, reason=""):
+        pass
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]

@@ -12,9 +12,12 @@ from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
 from workflow.services.assets import publish_assets
 from workflow.services.changes import reviewed_order
 from workflow.services.errata import mark_fixed
-from workflow.services.errors import WorkflowError
-from workflow.services.review import apply_transition, check_transition, lock
-from workflow.services.rules import is_administrator_for, recusal_reason
+from workflow.services.review import (
+    apply_transition,
+    check_transition,
+    lock,
+    require_administrator,
+)
 from workflow.signals import edition_published
 
 
@@ -53,11 +56,7 @@ def publish(case, *, user):
     """
     with transaction.atomic():
         case = lock(case)
-        if not is_administrator_for(user, case.textbook):
-            raise WorkflowError(_("只有负责该教材的教材管理员可以发布。"))
-        problem = recusal_reason(user, case.textbook, case)
-        if problem:
-            raise WorkflowError(problem)
+        require_administrator(case, user)
         check_transition(case, "publish")
         textbook = case.textbook
         previous = (

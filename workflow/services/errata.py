@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
+from textbooks import scope
 from workflow.models import Edition, EditionLeaf, Erratum, ErratumState
 from workflow.services.errors import ReviewConflict, WorkflowError
-from workflow.services.rules import is_administrator_for
 
 REPORTS_PER_HOUR = 5
 RATE_WINDOW_SECONDS = 3600
@@ -99,7 +99,7 @@ def report(edition, leaf_slug, *, address, quoted_text, correction, name="", con
 def can_triage(user, textbook):
     """Administrators in scope and the textbook's editor-in-chief and authors."""
     return user.is_authenticated and (
-        is_administrator_for(user, textbook) or textbook.is_written_by(user)
+        scope.administers(user, textbook) or textbook.is_written_by(user)
     )
 
 

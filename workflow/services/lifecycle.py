@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from textbooks.i18n import enumeration, in_record_language
+from textbooks.i18n import in_record_language
 from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
@@ -434,25 +434,3 @@ def watchlist(textbooks, today=None, *, limit=10):
         urgent = list(rows.select_related("textbook").order_by("next_due_on", "pk")[:limit])
         result.append(WatchGroup(key, label, sum(c[2] for c in counts), counts, urgent))
     return result
-
-
-def administered_textbooks(user):
-    """(textbooks ``user`` watches as an administrator, scope label), or (None, "") if none.
-
-    National administrators watch the whole catalogue; provincial ones the textbooks of the
-    provinces their institutions are in.
-    """
-    from textbooks import roles
-    from textbooks.models import PROVINCES, Institution
-
-    if roles.user_has_role(user, roles.NATIONAL_ADMIN):
-        return Textbook.objects.all(), _("全国")
-    if roles.user_has_role(user, roles.PROVINCIAL_ADMIN):
-        provinces = list(
-            Institution.objects.filter(members=user).values_list("province", flat=True).distinct()
-        )
-        labels = dict(PROVINCES)
-        return Textbook.objects.filter(province__in=provinces), enumeration(
-            labels[p] for p in provinces
-        )
-    return None, ""

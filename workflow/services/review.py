@@ -1,5 +1,7 @@
-"""Review operations: open, submit, assign, record opinions, decide, resubmit, withdraw."""
+"""Review operations: open, submit, assign and replace reviewers, record opinions, decide,
+resubmit, withdraw, cancel."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,9 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
-from textbooks.i18n import clauses, enumeration
+from textbooks import scope
+from textbooks.i18n import clauses, enumeration, in_record_language
 from workflow import notifications
 from workflow.models import (
+    OPEN_STATES,
+    AssignmentState,
     AuditLogEntry,
     CaseKind,
     CaseState,
@@ -33,19 +38,11 @@ from workflow.services.assets import pin_assets
 from workflow.services.changes import front_matter, leaf_changes
 from workflow.services.errors import ReviewConflict, WorkflowError
 from workflow.services.rules import (
-    is_administrator_for,
+    display_name,
     recusal_reason,
     reviewer_qualification_error,
     tracks_for,
 )
-
-OPEN_STATES = [
-    CaseState.DRAFT,
-    CaseState.SUBMITTED,
-    CaseState.IN_REVIEW,
-    CaseState.RESUBMIT_REQUESTED,
-    CaseState.APPROVED,
-]
 
 ACTION_LABELS = {
     "submit": gettext_lazy("送审"),
@@ -56,6 +53,7 @@ ACTION_LABELS = {
     "resubmit": gettext_lazy("重新送审"),
     "publish": gettext_lazy("发布"),
     "withdraw": gettext_lazy("撤回"),
+    "cancel": gettext_lazy("取消"),
 }
 
 
@@ -95,9 +93,14 @@ def _require_writer(case_or_textbook, user):
         raise WorkflowError(_("只有该教材的主编或编写人员可以送审或撤回。"))
 
 
-def _require_administrator(case, user):
-    if not is_administrator_for(user, case.textbook):
+def require_administrator(case, user):
+    """The administrator acting on a case: in scope and not recused (nobody assigns the
+    reviewers of, decides, publishes or cancels a change that is his or her own)."""
+    if not scope.administers(user, case.textbook):
         raise WorkflowError(_("只有负责该教材的教材管理员可以执行此操作。"))
+    problem = recusal_reason(user, case.textbook, case)
+    if problem:
+        raise WorkflowError(problem)
 
 
 # A suspended textbook returns to use only through a revision that reviews it thoroughly.
@@ -297,11 +300,25 @@ def withdraw(case, *, user, reason=""):
         return case
 
 
+def _check_reviewer(case, track, reviewer, due_date):
+    """What assigning and replacing share: the reviewer is qualified, not recused, not yet
+    on this track this round, and the due date is not past."""
+    problem = reviewer_qualification_error(reviewer, track.kind) or recusal_reason(
+        reviewer, case.textbook, case
+    )
+    if problem:
+        raise WorkflowError(problem)
+    if due_date < timezone.localdate():
+        raise WorkflowError(_("截止日期不能早于今天。"))
+    if track.assignments.filter(reviewer=reviewer, round=case.round).exists():
+        raise WorkflowError(_("该专家已分配到此审核类别。"))
+
+
 def assign_reviewer(case, *, user, reviewer, track_kind, due_date):
     """An administrator names a reviewer on one track; the first assignment starts the review."""
     with transaction.atomic():
         case = lock(case)
-        _require_administrator(case, user)
+        require_administrator(case, user)
         if case.state not in (CaseState.SUBMITTED, CaseState.IN_REVIEW):
             raise WorkflowError(
                 _("审核案当前状态为“%(state)s”，不能分配审核专家。")
@@ -312,15 +329,7 @@ def assign_reviewer(case, *, user, reviewer, track_kind, due_date):
             raise WorkflowError(
                 _("该审核案没有“%(track)s”类别。") % {"track": TrackKind(track_kind).label}
             )
-        problem = reviewer_qualification_error(reviewer, track_kind) or recusal_reason(
-            reviewer, case.textbook, case
-        )
-        if problem:
-            raise WorkflowError(problem)
-        if due_date < timezone.localdate():
-            raise WorkflowError(_("截止日期不能早于今天。"))
-        if track.assignments.filter(reviewer=reviewer, round=case.round).exists():
-            raise WorkflowError(_("该专家已分配到此审核类别。"))
+        _check_reviewer(case, track, reviewer, due_date)
         assignment = ReviewAssignment.objects.create(
             track=track, reviewer=reviewer, round=case.round, due_date=due_date, assigned_by=user
         )
@@ -328,6 +337,54 @@ def assign_reviewer(case, *, user, reviewer, track_kind, due_date):
             apply_transition(case, "start_review", by=user)
         transaction.on_commit(lambda: notifications.reviewer_assigned(assignment))
         return assignment
+
+
+def replace_reviewer(assignment, *, user, reviewer, due_date, reason=""):
+    """An administrator hands a silent reviewer's task to another: the old assignment ends
+    (its audit row names both reviewers and the reason), the new one runs to ``due_date``."""
+    with transaction.atomic():
+        case = lock(assignment.track.case)
+        require_administrator(case, user)
+        old = ReviewAssignment.objects.select_related("track", "reviewer").get(pk=assignment.pk)
+        if case.state != CaseState.IN_REVIEW or old.round != case.round:
+            raise WorkflowError(_("只能替换本轮审核中的专家。"))
+        if old.state != AssignmentState.ACTIVE:
+            raise WorkflowError(_("该专家已被替换。"))
+        if Opinion.objects.filter(assignment=old).exists():
+            raise WorkflowError(_("该专家已提交审核意见，不能替换。"))
+        _check_reviewer(case, old.track, reviewer, due_date)
+        new = ReviewAssignment.objects.create(
+            track=old.track,
+            reviewer=reviewer,
+            round=case.round,
+            due_date=due_date,
+            assigned_by=user,
+        )
+        old.replaced_by = new
+        with in_record_language():
+            note = _("由 %(new)s 接替 %(old)s") % {
+                "new": display_name(reviewer),
+                "old": display_name(old.reviewer),
+            }
+            if reason.strip():
+                note = clauses([note, reason.strip()])
+        old.replace(by=user, reason=note)
+        old.save()
+        transaction.on_commit(lambda: notifications.reviewer_assigned(new))
+        return new
+
+
+def cancel(case, *, user, reason):
+    """An administrator ends an open case (a silent review, a resubmission that never came);
+    the textbook may then open a new case. The submitter is told why."""
+    with transaction.atomic():
+        case = lock(case)
+        require_administrator(case, user)
+        if not (reason or "").strip():
+            raise WorkflowError(_("请说明取消的理由。"))
+        apply_transition(case, "cancel", by=user, reason=reason.strip())
+        transaction.on_commit(lambda: notifications.case_cancelled(case, reason.strip()))
+        return case
 
 
 SCORE_FIELDS = {
@@ -346,6 +403,12 @@ def record_opinion(assignment, *, user, scores, comment, outcome):
             raise WorkflowError(_("只有被分配的审核专家本人可以提交审核意见。"))
         if case.state != CaseState.IN_REVIEW or assignment.round != case.round:
             raise WorkflowError(_("该审核任务已结束，不能再提交审核意见。"))
+        if assignment.state != AssignmentState.ACTIVE:
+            raise WorkflowError(_("该审核任务已由其他专家接替，不能再提交审核意见。"))
+        # Recusal again: the reviewer may have joined an involved institution since.
+        problem = recusal_reason(user, case.textbook, case)
+        if problem:
+            raise WorkflowError(problem)
         if Opinion.objects.filter(assignment=assignment).exists():
             raise WorkflowError(_("您已提交过审核意见，不能重复提交。"))
         errors = []
@@ -371,15 +434,31 @@ class TrackResult:
     outcomes: tuple
 
 
+def vetoed(results):
+    """A single political reject rejects the case, whatever else was said or is missing."""
+    return any(r.kind == TrackKind.POLITICAL and Outcome.REJECT in r.outcomes for r in results)
+
+
+def track_outcome(result):
+    """A track's result: the outcome more than half of its opinions give; without such a
+    majority (a tie included), or short of its required opinions, resubmission."""
+    if len(result.outcomes) < result.required:
+        return Outcome.RESUBMIT
+    for outcome, count in Counter(result.outcomes).items():
+        if 2 * count > len(result.outcomes):
+            return outcome
+    return Outcome.RESUBMIT
+
+
 def decide_outcome(results):
-    """The decision rule (one place): any political reject → rejected; every track passed
-    by at least its required number of reviewers → approved; otherwise resubmit requested."""
-    if any(r.kind == TrackKind.POLITICAL and Outcome.REJECT in r.outcomes for r in results):
+    """The decision rule (one place): a political reject vetoes; a track whose majority
+    rejects rejects the case; every track passing approves it; otherwise resubmission."""
+    if vetoed(results):
         return CaseState.REJECTED
-    if all(
-        len(r.outcomes) >= r.required and all(o == Outcome.PASS for o in r.outcomes)
-        for r in results
-    ):
+    outcomes = [track_outcome(r) for r in results]
+    if Outcome.REJECT in outcomes:
+        return CaseState.REJECTED
+    if all(o == Outcome.PASS for o in outcomes):
         return CaseState.APPROVED
     return CaseState.RESUBMIT_REQUESTED
 
@@ -457,14 +536,12 @@ def decide(case, *, user, reason="", kind=None, kind_reason=""):
     confirms or changes the case's kind (``kind_reason`` says why it changed)."""
     with transaction.atomic():
         case = lock(case)
-        _require_administrator(case, user)
-        problem = recusal_reason(user, case.textbook, case)
-        if problem:
-            raise WorkflowError(problem)
+        require_administrator(case, user)
         check_transition(case, "approve")
-        outcome = decide_outcome(track_results(case))
+        results = track_results(case)
+        outcome = decide_outcome(results)
         missing = missing_opinions(case)
-        if missing and outcome != CaseState.REJECTED:
+        if missing and not vetoed(results):
             raise WorkflowError(
                 _("尚不能作出审核结论：%(missing)s。") % {"missing": clauses(missing)}
             )

@@ -3,6 +3,7 @@
 from pathlib import PurePath
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
@@ -18,8 +19,17 @@ from media.storage import private_storage
 from media.views import serve_key
 from textbooks.models import Textbook
 from workflow import notifications, services
-from workflow.forms import AssignForm, DecideForm, OpinionForm, SubmitForm
+from workflow.forms import (
+    AssignForm,
+    CancelForm,
+    DecideForm,
+    OpinionForm,
+    ReplaceForm,
+    SubmitForm,
+)
 from workflow.models import (
+    OPEN_STATES,
+    AssignmentState,
     AuditLogEntry,
     CaseState,
     ChangeType,
@@ -42,16 +52,15 @@ from workflow.services.review import (
     kind_restriction,
     missing_opinions,
 )
-from workflow.services.rules import administered_or_written, is_administrator_for
+from workflow.services.rules import administered_or_written, recusal_reason
 
 
 def visible_cases(user):
     """The cases ``user`` may see: in their administrative scope, written or assigned."""
-    scope = administered_or_written(user)
-    if scope is None:
-        return ReviewCase.objects.all()
-    scope |= Q(tracks__assignments__reviewer=user)
-    return ReviewCase.objects.filter(scope).distinct()
+    return ReviewCase.objects.filter(
+        administered_or_written(user)
+        | Q(pk__in=ReviewAssignment.objects.filter(reviewer=user).values("track__case"))
+    )
 
 
 def case_list(request):
@@ -72,6 +81,7 @@ def my_open_assignments(user):
         ReviewAssignment.objects.filter(
             reviewer=user,
             track__case__state=CaseState.IN_REVIEW,
+            state=AssignmentState.ACTIVE,
             opinion__isnull=True,
         )
         .filter(round=F("track__case__round"))
@@ -139,19 +149,49 @@ def submit_revision(request, textbook_id):
 
 
 def _case_for(request, pk):
-    case = get_object_or_404(ReviewCase.objects.select_related("textbook"), pk=pk)
-    if not services.can_view_case(request.user, case):
+    """The case, if ``request.user`` may see it; outside the viewer's scope it does not
+    exist (404), so a case screen tells nobody what another province has under review."""
+    return get_object_or_404(visible_cases(request.user).select_related("textbook"), pk=pk)
+
+
+def _managed_case(request, pk):
+    case = _case_for(request, pk)
+    if not services.can_manage_case(request.user, case):
         raise PermissionDenied
     return case
 
 
+def case_history(case):
+    """The case's transitions and its assignments' (a reviewer replaced), in order."""
+    assignments = ReviewAssignment.objects.filter(track__case=case)
+    return (
+        AuditLogEntry.objects.for_object(case)
+        | AuditLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ReviewAssignment),
+            object_id__in=assignments.values("pk"),
+        )
+    ).select_related("actor")
+
+
 def case_detail(request, pk):
     case = _case_for(request, pk)
-    is_admin = is_administrator_for(request.user, case.textbook)
+    is_admin = services.can_manage_case(request.user, case)
     is_writer = case.textbook.is_written_by(request.user)
     change = kind_change(case)
+    # An administrator who is recused sees why, and none of the buttons he may not use.
+    recusal = (
+        recusal_reason(request.user, case.textbook, case)
+        if is_admin and case.state in OPEN_STATES
+        else None
+    )
+    acts = is_admin and recusal is None
     tracks = [
-        (track, track.assignments.select_related("reviewer", "opinion").order_by("round", "pk"))
+        (
+            track,
+            track.assignments.select_related(
+                "reviewer", "opinion", "replaced_by__reviewer"
+            ).order_by("round", "pk"),
+        )
         for track in case.tracks.all()
     ]
     return TemplateResponse(
@@ -162,9 +202,11 @@ def case_detail(request, pk):
             "pins": case.pinned_revisions.select_related("page", "revision"),
             "tracks": tracks,
             "show_opinions": is_admin or is_writer,
-            "history": AuditLogEntry.objects.for_object(case).select_related("actor"),
-            "can_assign": is_admin and case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
-            "can_decide": is_admin and case.state == CaseState.IN_REVIEW,
+            "history": case_history(case),
+            "recusal": recusal,
+            "can_assign": acts and case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
+            "can_replace": acts and case.state == CaseState.IN_REVIEW,
+            "can_decide": acts and case.state == CaseState.IN_REVIEW,
             "decide_form": DecideForm(
                 initial={"kind": case.kind},
                 kinds=allowed_kinds(case.textbook) if case.is_revision else None,
@@ -172,7 +214,8 @@ def case_detail(request, pk):
             "kind_change_text": change and notifications.kind_change_text(change),
             "documents": _documents(case),
             "missing": missing_opinions(case) if case.state == CaseState.IN_REVIEW else [],
-            "can_publish": is_admin and case.state == CaseState.APPROVED,
+            "can_publish": acts and case.state == CaseState.APPROVED,
+            "can_cancel": acts and case.state in OPEN_STATES,
             "can_withdraw": is_writer and case.state in (CaseState.DRAFT, CaseState.SUBMITTED),
             "can_resubmit": is_writer and case.state == CaseState.RESUBMIT_REQUESTED,
             "edition": getattr(case, "edition", None),
@@ -213,9 +256,7 @@ def _documents(case):
 
 
 def assign(request, pk):
-    case = _case_for(request, pk)
-    if not services.can_manage_case(request.user, case):
-        raise PermissionDenied
+    case = _managed_case(request, pk)
     form = AssignForm(request.POST or None, tracks=case.tracks.all())
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,6 +331,47 @@ def withdraw(request, pk):
     )
 
 
+def replace(request, pk):
+    """Hand a reviewer's open task to another reviewer, with a new due date."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("track", "reviewer"), pk=pk
+    )
+    case = _managed_case(request, assignment.track.case_id)
+    form = ReplaceForm(request.POST or None, track=assignment.track)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.replace_reviewer(assignment, user=request.user, **form.cleaned_data)
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已由 %(new)s 接替 %(old)s。")
+                % {"new": form.cleaned_data["reviewer"], "old": assignment.reviewer},
+            )
+            return redirect("workflow:case", case.pk)
+    return TemplateResponse(
+        request,
+        "workflow/admin/replace.html",
+        {"case": case, "assignment": assignment, "form": form},
+    )
+
+
+def cancel(request, pk):
+    """Confirm, with a reason, that an open case ends here (Wagtail's confirmation page)."""
+    case = _managed_case(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel(case, user=request.user, reason=form.cleaned_data["reason"])
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("审核案已取消，该教材可以重新送审。"))
+            return redirect("workflow:case", case.pk)
+    return TemplateResponse(request, "workflow/admin/cancel.html", {"case": case, "form": form})
+
+
 def baseline_edition(case):
     """The edition a case's changes are compared with: the one current when it was made."""
     published = getattr(case, "edition", None)
@@ -358,6 +440,7 @@ def review(request, pk):
             "answered": answered,
             "open": not answered
             and case.state == CaseState.IN_REVIEW
-            and assignment.round == case.round,
+            and assignment.round == case.round
+            and assignment.state == AssignmentState.ACTIVE,
         },
     )

@@ -14,9 +14,9 @@ from workflow.services.rules import administered_or_written
 
 def visible_errata(user):
     """Errata of the textbooks ``user`` administers or writes."""
-    scope = administered_or_written(user)
-    found = Erratum.objects.all() if scope is None else Erratum.objects.filter(scope).distinct()
-    return found.select_related("textbook", "edition", "leaf", "fixed_in")
+    return Erratum.objects.filter(administered_or_written(user)).select_related(
+        "textbook", "edition", "leaf", "fixed_in"
+    )
 
 
 STATE_FILTERS = {

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from workflow import notifications
-from workflow.models import CaseState, ReviewAssignment
+from workflow.models import AssignmentState, CaseState, ReviewAssignment
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         due = ReviewAssignment.objects.filter(
             track__case__state=CaseState.IN_REVIEW,
             round=F("track__case__round"),
+            state=AssignmentState.ACTIVE,
             opinion__isnull=True,
             due_date__lte=today + datetime.timedelta(days=days),
         ).exclude(last_reminded_on=today)

@@ -1,0 +1,85 @@
+"""Which textbooks an administrator administers: the one place every view, service, list,
+dashboard and mail asks.
+
+National administrators (and superusers) administer every textbook. A provincial
+administrator administers the textbooks of the province of the education authority he or
+she belongs to (Institution of kind "authority" with the administrator among its members);
+a textbook is a province's by Textbook.province. A textbook without a province is the
+national administrators' alone. Tier does not enter into it.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext
+
+from textbooks import roles
+from textbooks.i18n import enumeration
+from textbooks.models import PROVINCES, Institution, InstitutionKind, Textbook
+
+EVERY_PROVINCE = None
+
+
+def administered_provinces(user):
+    """EVERY_PROVINCE for a national administrator, else the province codes ``user``
+    administers (empty for anyone who administers nothing)."""
+    if roles.user_has_role(user, roles.NATIONAL_ADMIN):
+        return EVERY_PROVINCE
+    if not roles.user_has_role(user, roles.PROVINCIAL_ADMIN):
+        return []
+    found = set(
+        Institution.objects.filter(members=user, kind=InstitutionKind.AUTHORITY).values_list(
+            "province", flat=True
+        )
+    )
+    return [code for code, _label in PROVINCES if code in found]
+
+
+def administered_q(user, prefix=""):
+    """Q selecting the rows whose textbook ``user`` administers; ``prefix`` leads from the
+    queried model to the textbook ("" for Textbook itself, "textbook__" for a case).
+
+    Never an empty Q(), which would vanish when combined with another by ``|``."""
+    provinces = administered_provinces(user)
+    if provinces is EVERY_PROVINCE:
+        return Q(**{f"{prefix}pk__isnull": False})
+    return Q(**{f"{prefix}province__in": provinces})
+
+
+def administered_textbooks(user):
+    """The textbooks ``user`` administers, as a queryset (empty for non-administrators)."""
+    return Textbook.objects.filter(administered_q(user))
+
+
+def administers(user, textbook):
+    """Whether ``user`` administers ``textbook``."""
+    provinces = administered_provinces(user)
+    if provinces is EVERY_PROVINCE:
+        return True
+    return bool(textbook.province) and textbook.province in provinces
+
+
+def is_administrator(user):
+    """Whether ``user`` holds an administrator's role at all (whatever its scope)."""
+    return roles.user_has_role(user, *roles.ADMIN_ROLES)
+
+
+def scope_label(user):
+    """How the dashboard names ``user``'s scope: 全国, or the provinces."""
+    provinces = administered_provinces(user)
+    if provinces is EVERY_PROVINCE:
+        return gettext("全国")
+    labels = dict(PROVINCES)
+    return enumeration(labels[p] for p in provinces)
+
+
+def administrators_of(textbook):
+    """The active users who administer ``textbook``: national administrators, superusers,
+    and the provincial administrators of its province."""
+    who = Q(groups__name=roles.NATIONAL_ADMIN) | Q(is_superuser=True)
+    if textbook.province:
+        who |= Q(groups__name=roles.PROVINCIAL_ADMIN) & Q(
+            pk__in=Institution.objects.filter(
+                kind=InstitutionKind.AUTHORITY, province=textbook.province
+            ).values("members")
+        )
+    return get_user_model().objects.filter(who, is_active=True).distinct()
