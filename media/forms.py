@@ -2,10 +2,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from media.access import can_manage_textbook
+from media.access import managed_textbooks
 from media.services import store_file
 from media.validation import inspect
-from textbooks.models import Textbook
 
 
 class MediaAssetForm(WagtailAdminModelForm):
@@ -18,8 +17,8 @@ class MediaAssetForm(WagtailAdminModelForm):
         if "textbook" in self.fields:
             field = self.fields["textbook"]
             field.required = True
-            if user is not None and not can_manage_textbook(user, None):
-                field.queryset = Textbook.objects.authored_by(user)
+            if user is not None:
+                field.queryset = managed_textbooks(user)
 
     def clean(self):
         cleaned = super().clean()

@@ -9,11 +9,11 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
 
-from media.access import can_manage_textbook
+from media.access import can_manage_textbook, managed_assets
 from media.forms import MediaAssetForm
 from media.models import MediaAsset, ShortLink, deletion_refusal
 from media.storage import MediaStorageError
-from textbooks.models import Textbook, TextbookPage, UnitPage
+from textbooks.models import TextbookPage, UnitPage
 
 
 class StorageErrorAsFormError:
@@ -76,10 +76,7 @@ class MediaAssetViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        assets = MediaAsset.objects.select_related("textbook")
-        if can_manage_textbook(request.user, None):
-            return assets
-        return assets.filter(textbook__in=Textbook.objects.authored_by(request.user))
+        return MediaAsset.objects.select_related("textbook").filter(managed_assets(request.user))
 
 
 register_snippet(MediaAssetViewSet)

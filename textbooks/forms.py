@@ -2,10 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 
+from textbooks import scope
 from textbooks.models import Institution, InstitutionKind
 
 
 class TextbookForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = scope.province_choices(self.for_user) if self.for_user else None
+        if choices is not None and "province" in self.fields:
+            self.fields["province"].choices = choices
+            self.fields["province"].required = True
+
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(f) for f in ("is_loose_leaf", "is_workbook", "is_mixed_media")):

@@ -14,7 +14,9 @@ from django.utils.translation import gettext
 
 from textbooks import roles
 from textbooks.i18n import enumeration
-from textbooks.models import PROVINCES, Institution, InstitutionKind, Textbook
+
+# From the module itself: the page models (textbooks.models.pages) ask this one.
+from textbooks.models.catalogue import PROVINCES, Institution, InstitutionKind, Textbook
 
 EVERY_PROVINCE = None
 
@@ -56,6 +58,16 @@ def administers(user, textbook):
     if provinces is EVERY_PROVINCE:
         return True
     return bool(textbook.province) and textbook.province in provinces
+
+
+def province_choices(user):
+    """The provinces ``user`` may give a textbook: any (None) for a national administrator,
+    else his or her own, so that nobody moves a textbook out of another's scope or into
+    his or her own."""
+    provinces = administered_provinces(user)
+    if provinces is EVERY_PROVINCE:
+        return None
+    return [(code, label) for code, label in PROVINCES if code in provinces]
 
 
 def is_administrator(user):

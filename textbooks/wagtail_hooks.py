@@ -4,10 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
+from textbooks import scope
 from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
 from textbooks.models import Course, Institution, Major, Textbook
@@ -85,8 +87,40 @@ class InstitutionViewSet(ModelViewSet):
     form_fields = ["name", "kind", "province", "members"]
 
 
+class TextbookIndexView(generic.IndexView):
+    """The catalogue is listed whole; a record is edited only by its administrators."""
+
+    def get_edit_url(self, instance):
+        if scope.administers(self.request.user, instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if scope.administers(self.request.user, instance):
+            return super().get_delete_url(instance)
+        return None
+
+
+class ScopedTextbookMixin:
+    """Outside the user's scope a textbook's record cannot be reached (404)."""
+
+    def get_queryset(self):
+        return scope.administered_textbooks(self.request.user)
+
+
+class TextbookEditView(ScopedTextbookMixin, generic.EditView):
+    pass
+
+
+class TextbookDeleteView(ScopedTextbookMixin, generic.DeleteView):
+    pass
+
+
 class TextbookViewSet(ModelViewSet):
     model = Textbook
+    index_view_class = TextbookIndexView
+    edit_view_class = TextbookEditView
+    delete_view_class = TextbookDeleteView
     icon = "doc-full"
     menu_label = _("教材")
     list_display = ["title", "isbn", "tier", "province", "editor_in_chief", "publisher"]

@@ -27,7 +27,7 @@ ROLES = [
 def scene(users, make_user, make_textbook, make_asset, add_leaf):
     from textbooks import roles
 
-    textbook = make_textbook(users["author"], tier="school", is_mixed_media=True)
+    textbook = make_textbook(users["author"], tier="school", province="JS", is_mixed_media=True)
     published = make_asset(textbook, title="已发布")
     draft_only = make_asset(textbook, title="仅草稿", data=b"\x00\x00\x00\x18ftypisom" + b"\0" * 40)
     add_leaf(textbook, "u1", blocks=[media_block(published)])
@@ -119,3 +119,22 @@ def test_author_list_shows_only_own_textbooks_assets(
     client.force_login(users["author"])
     page = client.get(reverse("wagtailsnippets_media_mediaasset:list")).content.decode()
     assert "已发布" in page and theirs.title not in page
+
+
+def test_a_provincial_administrator_manages_the_assets_of_his_province_only(
+    client, users, scene, make_textbook, make_asset
+):
+    guangdong = make_textbook(users["other_author"], province="GD", is_mixed_media=True)
+    theirs = make_asset(
+        guangdong, title="广东的资源", data=b"\x00\x00\x00\x18ftypisom" + b"\2" * 40
+    )
+    client.force_login(users["province"])
+    page = client.get(reverse("wagtailsnippets_media_mediaasset:list")).content.decode()
+    assert "仅草稿" in page and theirs.title not in page
+    edit = reverse("wagtailsnippets_media_mediaasset:edit", args=[theirs.pk])
+    assert outcome(client.get(edit)) == DENIED
+    client.force_login(users["national"])
+    assert (
+        theirs.title
+        in client.get(reverse("wagtailsnippets_media_mediaasset:list")).content.decode()
+    )

@@ -54,7 +54,7 @@ def leaf_form(title, slug, text, **extra):
 
 @pytest.fixture
 def textbook(users, make_textbook):
-    return make_textbook(users["author"])
+    return make_textbook(users["author"], province="JS")  # Jiangsu administers it
 
 
 def add_leaf(

@@ -56,7 +56,7 @@ def textbook_form(users, course, **overrides):
 
 def test_administrator_creates_a_textbook_and_its_page_through_the_admin(client, users, course):
     client.force_login(users["province"])
-    response = client.post(reverse("textbook:add"), textbook_form(users, course))
+    response = client.post(reverse("textbook:add"), textbook_form(users, course, province="JS"))
     assert response.status_code == 302
     textbook = Textbook.objects.get(slug="ev-battery")
     assert textbook.page.title == "新能源汽车动力电池检测与维修"
@@ -76,6 +76,33 @@ def test_bad_input_in_the_admin_form_names_the_field_in_chinese(client, users, c
     assert "校验位错误" in form.errors["isbn"][0]
     assert "至少选择一种教材形态" in form.non_field_errors()[0]
     assert not Textbook.objects.exists()
+
+
+def test_problem_7_a_provincial_administrator_edits_only_his_provinces_textbooks(
+    client, users, course, make_textbook
+):
+    """Jiangsu's administrator cannot reach a Guangdong textbook's record or pages, nor move
+    a textbook into or out of Jiangsu."""
+    jiangsu = make_textbook(users["author"], province="JS", title="江苏教材")
+    guangdong = make_textbook(users["author"], province="GD", title="广东教材")
+    client.force_login(users["province"])
+    listing = client.get(reverse("textbook:index")).content.decode()
+    assert "广东教材" in listing  # the catalogue is listed whole...
+    assert reverse("textbook:edit", args=[jiangsu.pk]) in listing
+    assert reverse("textbook:edit", args=[guangdong.pk]) not in listing  # ...edited in scope
+    assert client.get(reverse("textbook:edit", args=[guangdong.pk])).status_code == 404
+    assert client.get(reverse("textbook:edit", args=[jiangsu.pk])).status_code == 200
+    moved = textbook_form(users, course, slug=jiangsu.slug, isbn=jiangsu.isbn, province="GD")
+    response = client.post(reverse("textbook:edit", args=[jiangsu.pk]), moved)
+    assert response.status_code == 200 and "province" in response.context["form"].errors
+    response = client.post(reverse("textbook:add"), textbook_form(users, course))
+    assert "province" in response.context["form"].errors
+    assert Textbook.objects.get(pk=jiangsu.pk).province == "JS"
+
+    edit_page = "wagtailadmin_pages:edit"
+    assert client.get(reverse(edit_page, args=[jiangsu.page.pk])).status_code == 200
+    assert client.get(reverse(edit_page, args=[guangdong.page.pk])).status_code in (302, 403)
+    assert guangdong.page.permissions_for_user(users["province"]).can_edit() is False
 
 
 def test_author_cannot_create_a_textbook(client, users, course):

@@ -13,6 +13,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.models.panels import CommentPanelPlaceholder
 from wagtail.search import index
 
+from textbooks import scope
 from textbooks.blocks import RICH_FEATURES, LeafStreamBlock, media_asset_errors
 from textbooks.leaf_codes import new_code
 
@@ -22,7 +23,8 @@ class AuthorScopedPermissionTester(PagePermissionTester):
 
     Authors hold add/change on the whole catalogue through their group (Wagtail page
     permissions are per subtree); this narrows them to the textbooks that list them as
-    editor-in-chief or author. Users with ``textbooks.edit_any_textbook`` are not narrowed.
+    editor-in-chief or author. Users with ``textbooks.edit_any_textbook`` (administrators)
+    are narrowed to the textbooks in their scope instead.
     """
 
     def __init__(self, user, page, textbook):
@@ -30,7 +32,10 @@ class AuthorScopedPermissionTester(PagePermissionTester):
         self.narrowed = (
             user.is_active
             and not user.is_superuser
-            and not user.has_perm("textbooks.edit_any_textbook")
+            and not (
+                user.has_perm("textbooks.edit_any_textbook")
+                and (textbook is None or scope.administers(user, textbook))
+            )
             and not (textbook is not None and textbook.is_written_by(user))
         )
 
