@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -90,15 +91,15 @@ class InstitutionViewSet(ModelViewSet):
 class TextbookIndexView(generic.IndexView):
     """The catalogue is listed whole; a record is edited only by its administrators."""
 
+    @cached_property
+    def administers(self):
+        return scope.administrator(self.request.user)
+
     def get_edit_url(self, instance):
-        if scope.administers(self.request.user, instance):
-            return super().get_edit_url(instance)
-        return None
+        return super().get_edit_url(instance) if self.administers(instance) else None
 
     def get_delete_url(self, instance):
-        if scope.administers(self.request.user, instance):
-            return super().get_delete_url(instance)
-        return None
+        return super().get_delete_url(instance) if self.administers(instance) else None
 
 
 class ScopedTextbookMixin:
