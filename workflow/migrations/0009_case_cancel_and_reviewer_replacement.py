@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0004_edition_archive_from_media'),
+        ('workflow', '0008_pinned_leaf_positions'),
     ]
 
     operations = [
