@@ -25,3 +25,9 @@ if settings.DEBUG:
 
 # Wagtail serves every other path from the page tree; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Errors as JSON under /api/v1/, as the site's pages elsewhere.
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

@@ -15,10 +15,12 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from wagtail.rich_text import expand_db_html
 
 from cms.api.blocks import stream
 from cms.api.openapi import build_spec
+from cms.input import MAX_PAGE, integer
 from textbooks.i18n import enumeration
 from textbooks.models import Textbook, Tier
 from workflow.models import ChangeCategory, Edition
@@ -51,8 +53,11 @@ def error_response(status, message, details=None):
 
 
 def api_view(view):
-    """GET/HEAD only; ApiError and Http404 become JSON errors."""
+    """GET/HEAD only; ApiError and Http404 become JSON errors. Other errors are JSON too,
+    through cms/errors.py. Exempt from CSRF: nothing here changes state, and a POST must get
+    the API's 405, not the site's CSRF page."""
 
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
@@ -175,16 +180,6 @@ def textbook_data(request, textbook):
     }
 
 
-def _positive_int(params, name, default, maximum, errors):
-    raw = params.get(name, "")
-    if raw == "":
-        return default
-    if raw.isdigit() and 1 <= int(raw) <= maximum:
-        return int(raw)
-    errors[name] = _("须为 1 至 %(max)d 之间的整数。") % {"max": maximum}
-    return default
-
-
 def _filtered(params, errors):
     textbooks = published_textbooks()
     tier = params.get("tier")
@@ -199,12 +194,9 @@ def _filtered(params, errors):
             textbooks = textbooks.filter(**{FORMS[form]: True})
         else:
             errors["form"] = _("可选值：%(values)s。") % {"values": enumeration(FORMS)}
-    course = params.get("course")
-    if course:
-        if course.isdigit():
-            textbooks = textbooks.filter(courses=int(course))
-        else:
-            errors["course"] = _("须为课程编号（整数）。")
+    course = integer(params, "course", message=_("须为课程编号（整数）。"), errors=errors)
+    if course is not None:
+        textbooks = textbooks.filter(courses=course)
     major = params.get("major")
     if major:
         textbooks = textbooks.filter(majors__code=major)
@@ -243,8 +235,10 @@ def textbook_list(request):
         for name in params
         if name not in LIST_PARAMETERS
     }
-    number = _positive_int(params, "page", 1, 10**6, errors)
-    size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, errors)
+    number = integer(params, "page", default=1, maximum=MAX_PAGE, errors=errors)
+    size = integer(
+        params, "page_size", default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE, errors=errors
+    )
     textbooks = _filtered(params, errors)
     if errors:
         raise ApiError(400, _("请求参数有误。"), errors)

@@ -31,6 +31,7 @@ FACETS = (
     Facet("status", _("状态")),
 )
 FACET_KEYS = tuple(facet.key for facet in FACETS)
+ID_FACET_KEYS = ("course",)  # values are row ids (cms.search.documents)
 # Facets stored as values per entry; recently_updated is computed from the date at query time
 # (a stored flag would go stale as the year passes).
 STORED_FACET_KEYS = tuple(key for key in FACET_KEYS if key != RECENTLY_UPDATED)

@@ -2,8 +2,9 @@
 
 from django.template.response import TemplateResponse
 
+from cms.input import identifiers, page_number
 from cms.search import service
-from cms.search.facets import FACET_KEYS
+from cms.search.facets import FACET_KEYS, ID_FACET_KEYS
 
 MAX_QUERY_LENGTH = 200
 
@@ -11,6 +12,7 @@ MAX_QUERY_LENGTH = 200
 def catalogue_search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     filters = {key: request.GET.getlist(key) for key in FACET_KEYS}
-    page = request.GET.get("page", "1")
-    results = service.search(query, filters, page=int(page) if page.isdigit() else 1)
+    for key in ID_FACET_KEYS:
+        identifiers(request.GET, key)
+    results = service.search(query, filters, page=page_number(request.GET))
     return TemplateResponse(request, "cms/search.html", {"query": query, "results": results})

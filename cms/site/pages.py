@@ -10,6 +10,7 @@ editor's preview shows.
 from django.http import Http404
 from django.template.response import TemplateResponse
 
+from cms.input import page_number
 from cms.search import service
 from textbooks.models import CatalogueIndexPage, TextbookPage, UnitPage
 from workflow.services.reading import current_leaf, leaf_reading, textbook_reading
@@ -23,8 +24,7 @@ def catalogue(request, page):
     # Published editions only, with their edition numbers and badges, a page at a time
     # (tens of thousands of books).
     context = page.get_context(request)
-    number = request.GET.get("page", "1")
-    context["results"] = service.search("", page=int(number) if number.isdigit() else 1)
+    context["results"] = service.search("", page=page_number(request.GET))
     return _render(request, page, context)
 
 

@@ -27,14 +27,21 @@ def test_every_visitor_finds_published_textbooks_and_no_drafts(client, users, ca
     assert draft.title not in html
 
 
-def test_facet_selection_and_bad_input_keep_the_page_working(client, catalogue):
-    response = client.get("/search/", {"q": "量子", "tier": "school", "page": "abc"})
+def test_facet_selection_keeps_the_page_working(client, catalogue):
+    response = client.get("/search/", {"q": "量子", "tier": "school"})
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="tier" value="school" checked' in html
     assert "共 1 种教材" in html
     response = client.get("/search/", {"q": "量子", "tier": "national"})
     assert "没有找到符合条件的教材。" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999"])
+def test_a_bad_page_number_is_a_bad_request_that_says_so(client, catalogue, page):
+    response = client.get("/search/", {"q": "量子", "page": page})
+    assert response.status_code == 400
+    assert "参数 page 有误：须为 1 至 1000000 之间的整数。" in response.content.decode()
 
 
 def test_the_catalogue_index_lists_published_textbooks_a_page_at_a_time(client, catalogue):
@@ -44,4 +51,6 @@ def test_the_catalogue_index_lists_published_textbooks_a_page_at_a_time(client, 
     assert response.status_code == 200
     assert "共 1 种教材" in html
     assert published.title in html and draft.title not in html
-    assert client.get("/textbooks/", {"page": "x"}).status_code == 200  # bad page: first page
+    response = client.get("/textbooks/", {"page": "x"})
+    assert response.status_code == 400
+    assert "参数 page 有误" in response.content.decode()
