@@ -3,7 +3,7 @@
 The models render only what they hold (an editor's preview). Teachers read the published
 edition: the public site serves these pages from it (cms/site/pages.py)."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -117,6 +117,32 @@ class CatalogueIndexPage(Page):
         verbose_name = _("教材目录")
 
 
+class PostedPageForm(WagtailAdminPageForm):
+    """The page editor's form, refusing a post the editor cannot have sent with a 400.
+
+    Wagtail's StreamField and rich-text widgets read their part of a post with ``int()``,
+    ``json.loads()`` and ``data[key]``: a truncated or crafted post (``body-count=abc``, a
+    block without its fields, rich text that is not JSON) makes them raise while the form is
+    validated, and the editor answers 500. Reading each field once here, where the post is
+    read, turns exactly those failures into a BadRequest, for every view that binds this form
+    (edit, create, preview). This is narrower than a middleware catching ValueError/KeyError
+    around Wagtail's views, which would also hide genuine bugs as bad requests.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        for name, field in self.fields.items():
+            try:
+                field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+                raise BadRequest(
+                    _("无法读取“%(field)s”：提交的内容不完整或格式有误。请重新打开编辑页面再保存。")
+                    % {"field": field.label}
+                ) from exc
+
+
 class TextbookPage(ReviewedPage, Page):
     textbook = models.OneToOneField(
         "textbooks.Textbook",
@@ -131,6 +157,7 @@ class TextbookPage(ReviewedPage, Page):
     subpage_types = ["textbooks.UnitPage"]
     # Created only together with its Textbook (textbooks.services.create_textbook).
     is_creatable = False
+    base_form_class = PostedPageForm
 
     content_panels = [
         HelpPanel(content=_("教材的书目信息在“教材目录 › 教材”中维护。")),
@@ -150,7 +177,7 @@ class TextbookPage(ReviewedPage, Page):
         return AuthorScopedPermissionTester(user, self, self.textbook)
 
 
-class UnitPageForm(WagtailAdminPageForm):
+class UnitPageForm(PostedPageForm):
     def clean(self):
         cleaned = super().clean()
         # A new leaf has no place in the tree while its form is checked, so UnitPage.clean
