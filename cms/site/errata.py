@@ -57,6 +57,9 @@ def report(request, slug, version, leaf_slug):
             except errata.RateLimited as exc:
                 form.add_error(None, exc.message)
                 status = 429
+            except errata.ReviewConflict as exc:  # the database was busy: send it again
+                form.add_error(None, exc.message)
+                status = 503
             else:
                 messages.success(
                     request, _("感谢您的勘误报告！编写团队核实后将在下一次修订中更正。")

@@ -12,6 +12,7 @@ from workflow.models import CaseKind, ChangeType, Edition, EditionLeaf
 from workflow.services.assets import publish_assets
 from workflow.services.changes import reviewed_order
 from workflow.services.errata import mark_fixed
+from workflow.services.errors import conflict_when_busy
 from workflow.services.review import (
     apply_transition,
     check_transition,
@@ -46,6 +47,7 @@ def _publish_revision(revision, user):
     revision.publish(user=user, skip_permission_checks=True)
 
 
+@conflict_when_busy()
 def publish(case, *, user):
     """Publish exactly the pinned revisions of an approved case, in the pinned order, and
     create its Edition.

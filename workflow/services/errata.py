@@ -20,7 +20,12 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from textbooks import scope
 from workflow.models import Edition, EditionLeaf, Erratum, ErratumState
-from workflow.services.errors import ReviewConflict, WorkflowError
+from workflow.services.errors import (
+    ERRATUM_CONFLICT,
+    ReviewConflict,
+    WorkflowError,
+    conflict_when_busy,
+)
 
 REPORTS_PER_HOUR = 5
 RATE_WINDOW_SECONDS = 3600
@@ -35,6 +40,10 @@ ACTION_LABELS = {
 
 class RateLimited(WorkflowError):
     """Too many reports from one address this hour."""
+
+
+# A report collides with nobody's work: the reporter only needs to send it again.
+REPORT_BUSY = gettext_lazy("正在处理其他提交，您的勘误尚未保存，请稍后再次提交。")
 
 
 def address_hash(address):
@@ -71,6 +80,7 @@ def leaf_in_edition(edition, leaf_slug):
     return None
 
 
+@conflict_when_busy(REPORT_BUSY)
 def report(edition, leaf_slug, *, address, quoted_text, correction, name="", contact=""):
     """A public report against one leaf of one edition. Raises WorkflowError when the leaf
     is not in that edition or the address has reported too often this hour."""
@@ -125,16 +135,18 @@ def _apply(erratum, name, *, by, reason):
     try:
         erratum.save()
     except ConcurrentTransition as exc:
-        raise ReviewConflict(_("该勘误已被他人处理，请刷新页面后再操作。")) from exc
+        raise ReviewConflict(str(ERRATUM_CONFLICT)) from exc
     return erratum
 
 
+@conflict_when_busy(ERRATUM_CONFLICT)
 def triage(erratum, *, user, reason=""):
     with transaction.atomic():
         erratum = _lock(erratum, user)
         return _apply(erratum, "triage", by=user, reason=reason)
 
 
+@conflict_when_busy(ERRATUM_CONFLICT)
 def accept(erratum, *, user, reason=""):
     with transaction.atomic():
         erratum = _lock(erratum, user)
@@ -142,6 +154,7 @@ def accept(erratum, *, user, reason=""):
         return _apply(erratum, "accept", by=user, reason=reason)
 
 
+@conflict_when_busy(ERRATUM_CONFLICT)
 def decline(erratum, *, user, reason):
     with transaction.atomic():
         erratum = _lock(erratum, user)
@@ -150,6 +163,7 @@ def decline(erratum, *, user, reason):
         return _apply(erratum, "decline", by=user, reason=reason.strip())
 
 
+@conflict_when_busy(ERRATUM_CONFLICT)
 def mark_duplicate(erratum, *, user, original, reason=""):
     """``original`` must be another, non-duplicate report of the same textbook."""
     with transaction.atomic():

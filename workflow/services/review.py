@@ -36,7 +36,12 @@ from workflow.models import (
 from workflow.services import documents
 from workflow.services.assets import pin_assets
 from workflow.services.changes import front_matter, leaf_changes
-from workflow.services.errors import ReviewConflict, WorkflowError
+from workflow.services.errors import (
+    CASE_CONFLICT,
+    ReviewConflict,
+    WorkflowError,
+    conflict_when_busy,
+)
 from workflow.services.rules import (
     display_name,
     recusal_reason,
@@ -84,7 +89,7 @@ def apply_transition(case, name, *, by, reason=""):
     try:
         case.save()
     except ConcurrentTransition as exc:
-        raise ReviewConflict(_("该审核案已被他人处理，请刷新页面后再操作。")) from exc
+        raise ReviewConflict(str(CASE_CONFLICT)) from exc
 
 
 def _require_writer(case_or_textbook, user):
@@ -152,6 +157,7 @@ def allowed_kinds(textbook):
     return [kind for kind in CaseKind.values if _kind_problem(kind, *standing) is None]
 
 
+@conflict_when_busy()
 def open_case(textbook, *, user, kind):
     """Start a draft case for ``textbook``. One open case per textbook at a time."""
     with transaction.atomic():
@@ -232,6 +238,7 @@ def _take_change_set(
     return case
 
 
+@conflict_when_busy()
 def submit(
     case,
     *,
@@ -262,6 +269,7 @@ def submit(
         return case
 
 
+@conflict_when_busy()
 def resubmit(
     case,
     *,
@@ -292,6 +300,7 @@ def resubmit(
         return case
 
 
+@conflict_when_busy()
 def withdraw(case, *, user, reason=""):
     with transaction.atomic():
         case = lock(case)
@@ -314,6 +323,7 @@ def _check_reviewer(case, track, reviewer, due_date):
         raise WorkflowError(_("该专家已分配到此审核类别。"))
 
 
+@conflict_when_busy()
 def assign_reviewer(case, *, user, reviewer, track_kind, due_date):
     """An administrator names a reviewer on one track; the first assignment starts the review."""
     with transaction.atomic():
@@ -339,6 +349,7 @@ def assign_reviewer(case, *, user, reviewer, track_kind, due_date):
         return assignment
 
 
+@conflict_when_busy()
 def replace_reviewer(assignment, *, user, reviewer, due_date, reason=""):
     """An administrator hands a silent reviewer's task to another: the old assignment ends
     (its audit row names both reviewers and the reason), the new one runs to ``due_date``."""
@@ -374,6 +385,7 @@ def replace_reviewer(assignment, *, user, reviewer, due_date, reason=""):
         return new
 
 
+@conflict_when_busy()
 def cancel(case, *, user, reason):
     """An administrator ends an open case (a silent review, a resubmission that never came);
     the textbook may then open a new case. The submitter is told why."""
@@ -394,6 +406,7 @@ SCORE_FIELDS = {
 }
 
 
+@conflict_when_busy()
 def record_opinion(assignment, *, user, scores, comment, outcome):
     """The assigned reviewer's scores (1-5 each), comment and outcome; one per assignment."""
     with transaction.atomic():
@@ -530,6 +543,7 @@ def kind_change(case):
     return AuditLogEntry.objects.for_object(case).filter(transition="change_kind").last()
 
 
+@conflict_when_busy()
 def decide(case, *, user, reason="", kind=None, kind_reason=""):
     """Apply the decision rule. Possible once every assigned reviewer has answered and every
     track has its required opinions, or at once on a political reject (veto). ``kind``
