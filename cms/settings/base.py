@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +52,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# login_required (assets, the QR sheet, admin screens) sends visitors to Wagtail's login page,
+# the only one the project has, which returns them to ?next= afterwards.
+LOGIN_URL = "wagtailadmin_login"
 
 TEMPLATES = [
     {
