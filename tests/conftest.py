@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: users per role and textbooks created the real way."""
 
+import io
 import itertools
 import os
 from pathlib import Path
@@ -7,7 +8,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
+from cms.search import service
 from textbooks import roles
 from textbooks.models import Course, Institution, Textbook
 from textbooks.services import create_textbook
@@ -30,6 +35,30 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_catalogue(django_db_setup, django_db_blocker):
+    """{slug: textbook id} of the demo catalogue, indexed by the database backend.
+
+    Loaded inside one transaction that is rolled back when the module is done; each test runs
+    in a savepoint inside it (pytest-django's ``db``), as Django's setUpTestData does.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(ELASTICSEARCH_URL=""),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=io.StringIO())
+        service.rebuild()
+        yield dict(Textbook.objects.values_list("slug", "pk"))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def database_only(settings):
+    """Search and index through the database backend even when ELASTICSEARCH_URL is set."""
+    settings.ELASTICSEARCH_URL = ""
 
 
 # Everyone who may visit a public page: anonymous (None) and every role in ``users``.

@@ -14,12 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.users.models import UserProfile
 
-from tests.search.conftest import demo_catalogue
 from textbooks import roles
 from textbooks.models import Textbook, UnitPage
 from workflow.models import Edition, Opinion, ReviewAssignment, ReviewCase, TrackKind
-
-__all__ = ["demo_catalogue"]
 
 PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")

@@ -48,6 +48,7 @@ def conflict_when_busy(message=CASE_CONFLICT):
                     raise
                 raise ReviewConflict(str(message)) from exc
 
+        wrapper.conflict_message = message
         return wrapper
 
     return decorate
