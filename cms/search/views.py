@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 
 from cms.search import service
 from cms.search.facets import FACET_KEYS
+from cms.site import breadcrumbs
 
 MAX_QUERY_LENGTH = 200
 
@@ -13,4 +14,8 @@ def catalogue_search(request):
     filters = {key: request.GET.getlist(key) for key in FACET_KEYS}
     page = request.GET.get("page", "1")
     results = service.search(query, filters, page=int(page) if page.isdigit() else 1)
-    return TemplateResponse(request, "cms/search.html", {"query": query, "results": results})
+    return TemplateResponse(
+        request,
+        "cms/search.html",
+        {"query": query, "results": results, "breadcrumbs": breadcrumbs.search(query)},
+    )
