@@ -74,11 +74,11 @@ def test_a_leaf_links_the_leaves_before_and_after_it_with_their_codes(client, th
 
     first = leaf_nav(soup(client, "/textbooks/turning/unit-1/"))
     assert set(first) == {"next"}  # nothing before the first leaf
-    assert first["next"] == ("/textbooks/turning/unit-2/", "下一活页 2 项目 2 外圆车削")
+    assert first["next"] == ("/textbooks/turning/unit-2/", "下一活页 项目 2 外圆车削 活页 2")
 
     middle = leaf_nav(soup(client, "/textbooks/turning/unit-2/"))
-    assert middle["prev"] == ("/textbooks/turning/unit-1/", "上一活页 1 项目 1 车床安全操作")
-    assert middle["next"] == ("/textbooks/turning/unit-3/", "下一活页 3 项目 3 螺纹车削")
+    assert middle["prev"] == ("/textbooks/turning/unit-1/", "上一活页 项目 1 车床安全操作 活页 1")
+    assert middle["next"] == ("/textbooks/turning/unit-3/", "下一活页 项目 3 螺纹车削 活页 3")
 
     # The leaf added in 1.1 comes last in 1.1 …
     last = leaf_nav(soup(client, "/textbooks/turning/unit-4/"))
@@ -87,7 +87,7 @@ def test_a_leaf_links_the_leaves_before_and_after_it_with_their_codes(client, th
     # … and 1.0, which lacks it, ends at leaf 3, linking within 1.0.
     old = leaf_nav(soup(client, "/textbooks/turning/editions/1.0/unit-3/"))
     assert old == {
-        "prev": ("/textbooks/turning/editions/1.0/unit-2/", "上一活页 2 项目 2 外圆车削")
+        "prev": ("/textbooks/turning/editions/1.0/unit-2/", "上一活页 项目 2 外圆车削 活页 2")
     }
 
 
