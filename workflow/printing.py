@@ -66,6 +66,21 @@ def _data_uri(data, content_type):
     return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
 
 
+@dataclasses.dataclass(frozen=True)
+class ResourceQr:
+    """The QR code printed beside a digital resource: ``url`` is what it encodes (the
+    resource's short link in one edition), ``image`` an SVG data: URI."""
+
+    url: str
+    image: str
+
+
+def resource_qr(asset, edition):
+    """The QR code of ``asset`` in ``edition``, the same on paper and on the leaf page."""
+    url = resource_url(asset, edition)
+    return ResourceQr(url, _data_uri(qr_svg(url), "image/svg+xml"))
+
+
 # Blocks whose print differs from the screen: each returns the context of its print template
 # (workflow/print/blocks/<type>.html), or None to leave the block out.
 
@@ -78,8 +93,8 @@ def _media_resource(value, edition):
         return None
     if not value["show_qr_in_print"]:
         return {"asset": pinned}
-    url = resource_url(asset, edition)
-    return {"asset": pinned, "url": url, "qr": _data_uri(qr_svg(url), "image/svg+xml")}
+    qr = resource_qr(asset, edition)
+    return {"asset": pinned, "url": qr.url, "qr": qr.image}
 
 
 def _formula(value, edition):

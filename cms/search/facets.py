@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.search.models import CatalogueFacet, Status
 from workflow.services.lifecycle import recently_updated_since
 
 RECENTLY_UPDATED = "recently_updated"
@@ -55,3 +57,20 @@ def clean_filters(filters):
         if values:
             cleaned[key] = sorted(set(values))
     return cleaned
+
+
+def selected_labels(filters):
+    """{(key, value): label} of the selected values of ``filters`` (cleaned), for an option
+    selected but in no hit, which is still shown (with 0): the stored label (CatalogueFacet),
+    the status's, or the value itself when no textbook has it (one query, none without a
+    selection)."""
+    labels = {("status", value): str(label) for value, label in Status.choices}
+    labels[(RECENTLY_UPDATED, TRUE)] = str(RECENTLY_UPDATED_LABEL)
+    stored = [Q(facet=key, value__in=values) for key, values in filters.items()]
+    if stored:
+        query = stored.pop()
+        for condition in stored:
+            query |= condition
+        rows = CatalogueFacet.objects.filter(query).values_list("facet", "value", "label")
+        labels.update({(facet, value): label for facet, value, label in rows})
+    return labels

@@ -45,6 +45,24 @@ class FacetResult:
     label: str
     options: list
 
+    @classmethod
+    def shown(cls, key, label, options):
+        """The facet as teachers see it: most textbooks first; an option no textbook has is
+        left out unless selected (so that it can be unticked), so no choice leads to nothing."""
+        kept = [option for option in options if option.count or option.selected]
+        return cls(key, label, sorted(kept, key=lambda o: (-o.count, o.value)))
+
+
+NEAREST = 5  # titles suggested when a search finds nothing
+
+
+@dataclass
+class NearTitle:
+    """A textbook whose title shares characters or words with a query that found nothing."""
+
+    title: str
+    url: str
+
 
 @dataclass
 class SearchResults:
@@ -56,8 +74,16 @@ class SearchResults:
     hits: list
     facets: list
     backend: str
-    # True when no textbook matched every word and the words were matched with OR instead.
+    # True when no textbook matched every word and the hits match some of them instead.
     relaxed: bool = False
+    # When nothing matched: the titles nearest the query, whatever the filters (NearTitle).
+    nearest: list = field(default_factory=list)
+
+    @property
+    def choices(self):
+        """Whether any facet offers an option (none when nothing matched and nothing is
+        selected)."""
+        return any(facet.options for facet in self.facets)
 
     @property
     def num_pages(self):

@@ -94,3 +94,38 @@ def parse_query(text):
         )
         terms.append(Term(word, parts))
     return ParsedQuery(tuple(terms), isbns)
+
+
+# Pieces of a query that found nothing, matched inside titles to suggest the nearest ones:
+# its words (jieba), two-character pieces and single characters, worth 3, 2 and 1.
+NEAR_WEIGHTS = {"word": 3, "pair": 2, "character": 1}
+# A title must share at least a pair or two characters: one shared character (力 of 力学 in
+# 动力电池) is chance, not nearness.
+MIN_NEARNESS = 2
+MAX_NEAR_PIECES = 24
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
+
+
+def near_pieces(text):
+    """[(piece, weight)] of ``text`` (ISBNs left out), most telling first: a title holding
+    more of them, and longer ones, is nearer."""
+    text = ISBN.sub(" ", text or "").lower()
+    pieces = {}
+
+    def add(piece, weight):
+        if piece not in STOP_WORDS and weight > pieces.get(piece, 0):
+            pieces[piece] = weight
+
+    for word in _clean(tokenizer().cut(text)):
+        if len(word) > 1:
+            add(word, NEAR_WEIGHTS["word"])
+    for run in CJK_RUN.findall(text):
+        for i in range(len(run) - 1):
+            add(run[i : i + 2], NEAR_WEIGHTS["pair"])
+        for character in run:
+            add(character, NEAR_WEIGHTS["character"])
+    for run in LATIN_RUN.findall(text):
+        add(run, NEAR_WEIGHTS["pair"])
+    ranked = sorted(pieces.items(), key=lambda item: (-item[1], -len(item[0])))
+    return ranked[:MAX_NEAR_PIECES]

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from cms.input import identifiers, page_number
 from cms.search import service
 from cms.search.facets import FACET_KEYS, ID_FACET_KEYS
+from cms.site import breadcrumbs
 
 MAX_QUERY_LENGTH = 200
 
@@ -15,4 +16,8 @@ def catalogue_search(request):
     for key in ID_FACET_KEYS:
         identifiers(request.GET, key)
     results = service.search(query, filters, page=page_number(request.GET))
-    return TemplateResponse(request, "cms/search.html", {"query": query, "results": results})
+    return TemplateResponse(
+        request,
+        "cms/search.html",
+        {"query": query, "results": results, "breadcrumbs": breadcrumbs.search(query)},
+    )

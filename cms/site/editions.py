@@ -1,5 +1,5 @@
 """Old editions stay readable, and teachers see what changed between two of them:
-/textbooks/<slug>/editions/<version>/[<leaf-slug>/] and .../<old>/compare/<new>/.
+/textbooks/<slug>/editions/[<version>/[<leaf-slug>/]] and .../<old>/compare/<new>/.
 
 Only what an edition's manifest pins is shown, and manifests hold published revisions only.
 """
@@ -7,11 +7,16 @@ Only what an edition's manifest pins is shown, and manifests hold published revi
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from cms.site import breadcrumbs
 from textbooks.models import Textbook
 from workflow.models import Edition
+from workflow.printing import resource_qr
+from workflow.services.assets import edition_pins
 from workflow.services.diff import diff_editions
-from workflow.services.reading import leaf_reading, pinned_leaf
+from workflow.services.reading import edition_history, leaf_reading, neighbours, pinned_leaf
 
 
 def get_edition(slug, version):
@@ -20,6 +25,60 @@ def get_edition(slug, version):
         return Edition.objects.filter(textbook=textbook).get_by_version(version)
     except Edition.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def leaf_url(edition, slug):
+    """Where a leaf of ``edition`` is read: its own page for the current edition, under the
+    edition for an old one."""
+    if edition.is_current:
+        return f"{edition.textbook.page.url}{slug}/"
+    return reverse("editions:leaf", args=[edition.textbook.slug, edition.version, slug])
+
+
+def _qr_codes(edition):
+    """The ``resource_qr`` of a page of ``edition`` (see media_tags.resource_qr): the code
+    printed beside each asset the edition pins."""
+    pins = edition_pins(edition)
+
+    def qr(asset):
+        return resource_qr(asset, edition) if asset.pk in pins else None
+
+    qr.do_not_call_in_templates = True
+    return qr
+
+
+def leaf_context(edition, leaf, textbook_page):
+    """What a leaf page of ``edition`` shows besides the leaf: its edition and resources
+    (workflow.services.reading.leaf_reading), QR codes, where it sits, the leaves before and
+    after it in the edition's order."""
+    context = leaf_reading(edition, leaf, textbook_page)
+    previous, following = neighbours(edition, leaf)
+    context.update(
+        resource_qr=_qr_codes(edition),
+        breadcrumbs=breadcrumbs.leaf(edition, leaf),
+        leaf_nav=[
+            (rel, entry, leaf_url(edition, entry.slug))
+            for rel, entry in (("prev", previous), ("next", following))
+            if entry is not None
+        ],
+    )
+    return context
+
+
+def edition_list(request, slug):
+    textbook = get_object_or_404(Textbook, slug=slug)
+    history = edition_history(textbook)
+    if not history:  # a textbook without an edition is not public
+        raise Http404
+    return TemplateResponse(
+        request,
+        "cms/editions/edition_list.html",
+        {
+            "textbook": textbook,
+            "history": history,
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.editions(textbook)),
+        },
+    )
 
 
 def edition_detail(request, slug, version):
@@ -34,6 +93,7 @@ def edition_detail(request, slug, version):
             "leaves": [
                 row.revision.as_object() for row in edition.leaves.select_related("revision")
             ],
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.edition(edition)),
         },
     )
 
@@ -44,15 +104,23 @@ def edition_leaf(request, slug, version, leaf_slug):
     if leaf is None:
         raise Http404
     context = {"page": leaf, "self": leaf}
-    context.update(leaf_reading(edition, leaf, edition.textbook.page))
+    context.update(leaf_context(edition, leaf, edition.textbook.page))
     return TemplateResponse(request, "textbooks/unit_page.html", context)
 
 
 def edition_compare(request, slug, old, new):
     # Editions are published content: their comparison is as public as they are.
     old_edition, new_edition = get_edition(slug, old), get_edition(slug, new)
+    label = _("第 %(old)s 版 → 第 %(new)s 版") % {
+        "old": old_edition.version,
+        "new": new_edition.version,
+    }
     return TemplateResponse(
         request,
         "cms/editions/edition_compare.html",
-        {"textbook": old_edition.textbook, "diff": diff_editions(old_edition, new_edition)},
+        {
+            "textbook": old_edition.textbook,
+            "diff": diff_editions(old_edition, new_edition),
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.editions(old_edition.textbook), label),
+        },
     )

@@ -5,20 +5,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cms.site.editions import get_edition
+from cms.site import breadcrumbs
+from cms.site.editions import get_edition, leaf_url
 from workflow.forms import ErratumForm
 from workflow.services import errata
-
-
-def _leaf_url(request, edition, row):
-    if edition.is_current and row.page.live:
-        return row.page.get_url(request=request)
-    return reverse(
-        "editions:leaf", args=[edition.textbook.slug, edition.version, row.revision.content["slug"]]
-    )
 
 
 def client_address(request):
@@ -65,14 +57,17 @@ def report(request, slug, version, leaf_slug):
                     request, _("感谢您的勘误报告！编写团队核实后将在下一次修订中更正。")
                 )
                 return redirect(request.path)
+    leaf = row.revision.as_object()
+    url = leaf_url(edition, leaf.slug)
     return TemplateResponse(
         request,
         "cms/editions/erratum_report.html",
         {
             "edition": edition,
-            "leaf": row.revision.as_object(),
-            "leaf_url": _leaf_url(request, edition, row),
+            "leaf": leaf,
+            "leaf_url": url,
             "form": form,
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.leaf(edition, leaf, url), _("报告错误")),
         },
         status=status,
     )

@@ -12,8 +12,11 @@ from django.template.response import TemplateResponse
 
 from cms.input import page_number
 from cms.search import service
-from textbooks.models import CatalogueIndexPage, TextbookPage, UnitPage
-from workflow.services.reading import current_leaf, leaf_reading, textbook_reading
+from cms.site import breadcrumbs
+from cms.site.editions import leaf_context
+from textbooks.models import CatalogueIndexPage, InstitutionKind, TextbookPage, UnitPage
+from textbooks.names import display_name
+from workflow.services.reading import current_leaf, textbook_reading
 
 
 def _render(request, page, context):
@@ -25,7 +28,25 @@ def catalogue(request, page):
     # (tens of thousands of books).
     context = page.get_context(request)
     context["results"] = service.search("", page=page_number(request.GET))
+    context["breadcrumbs"] = breadcrumbs.here(breadcrumbs.catalogue())
     return _render(request, page, context)
+
+
+def credits(textbook):
+    """Who made the book, as its page names them: editor-in-chief, the other authors, the
+    co-developing schools and enterprises (校企双元), the publisher."""
+    partners = list(textbook.co_developers.all())
+    return {
+        "chief": display_name(textbook.editor_in_chief),
+        "authors": [
+            display_name(user)
+            for user in textbook.authors.order_by("pk")
+            if user.pk != textbook.editor_in_chief_id
+        ],
+        "schools": [i.name for i in partners if i.kind == InstitutionKind.SCHOOL],
+        "enterprises": [i.name for i in partners if i.kind == InstitutionKind.ENTERPRISE],
+        "publisher": textbook.publisher.name if textbook.publisher else "",
+    }
 
 
 def textbook(request, page):
@@ -37,6 +58,8 @@ def textbook(request, page):
     pinned = reading["edition"].textbook_revision.as_object()
     context = pinned.get_context(request)
     context.update(reading)
+    context["credits"] = credits(reading["textbook"])
+    context["breadcrumbs"] = breadcrumbs.here(breadcrumbs.catalogue(), pinned.title)
     return _render(request, pinned, context)
 
 
@@ -50,7 +73,7 @@ def leaf(request, page):
     if pinned is None:
         raise Http404
     context = pinned.get_context(request)
-    context.update(leaf_reading(edition, pinned, edition.textbook_revision.as_object()))
+    context.update(leaf_context(edition, pinned, edition.textbook_revision.as_object()))
     return _render(request, pinned, context)
 
 

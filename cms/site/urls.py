@@ -13,6 +13,7 @@ urlpatterns = [
         editions.edition_compare,
         name="compare",
     ),
+    path("textbooks/<slug:slug>/editions/", editions.edition_list, name="list"),
     path("textbooks/<slug:slug>/editions/<str:version>/", editions.edition_detail, name="detail"),
     path(
         "textbooks/<slug:slug>/editions/<str:version>/<slug:leaf_slug>/",

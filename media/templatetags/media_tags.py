@@ -15,3 +15,12 @@ def shown_asset(context, asset):
     if resolve is not None:
         return resolve(asset) if asset is not None else None
     return asset.shown() if asset is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def resource_qr(context, asset):
+    """The QR code shown beside a media block's asset, or None: a page of an edition is given
+    ``resource_qr`` by the layer that renders editions (the code printed beside the asset in
+    that edition); drafts, previews and reviews show none (no short link reaches them)."""
+    make = context.get("resource_qr")
+    return make(asset) if make is not None and asset is not None else None

@@ -81,3 +81,9 @@ def test_removed_textbooks_disappear(elastic, db, demo_catalogue):
     elastic.index(build_document(demo_catalogue["smart-tax"]))
     elastic.refresh()
     assert slugs(elastic.search("财税"))[0] == "smart-tax"
+
+
+@pytest.mark.parametrize("query", ["汽修", "车工", "航天器"])
+def test_same_nearest_titles_as_the_database(elastic, db, query):
+    expected = {near.title for near in DatabaseBackend().nearest(query)}
+    assert {near.title for near in elastic.nearest(query)} == expected

@@ -4,6 +4,7 @@ shows its current edition and badges, and empty or relaxed results are explained
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils.timezone import localdate
 
 from textbooks.models import Course
@@ -14,7 +15,7 @@ from .conftest import add_leaf
 def option(html, key, value):
     """(checked, count) of one facet checkbox as rendered."""
     match = re.search(
-        rf'name="{key}" value="{value}"( checked)? onchange="[^"]*"> [^<]*'
+        rf'name="{key}" value="{value}"( checked)?> [^<]*'
         r'<span class="count">\((\d+)\)</span>',
         html,
     )
@@ -102,6 +103,52 @@ def test_an_empty_result_is_explained(client, catalogue):
     assert "清除筛选" in html
     html = client.get("/search/", {"q": "量子力学"}).content.decode()
     assert "请检查是否有错别字" in html and "当前筛选条件组合下没有教材" not in html
+
+
+def test_a_search_that_finds_nothing_says_so_and_suggests_the_nearest_titles(client, catalogue):
+    """Neither word is in any textbook: no "partial results" heading above nothing, no facet
+    counting zero, but what to try and the titles sharing characters with the query."""
+    response = client.get("/search/", {"q": "编车 工艺"})
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "共 0 种教材" in page.select_one(".search-summary").get_text()
+    assert page.select(".notice-relaxed") == []
+    assert "以下为包含部分检索词的结果" not in response.content.decode()
+    notice = page.select_one(".notice-empty").get_text(" ", strip=True)
+    assert "没有找到与“编车 工艺”相符的教材。" in notice and "可以试试" in notice
+    assert "请检查是否有错别字" in notice
+    # The nearest title shares 编 and 车 with the query; nothing else shares two.
+    assert [(a.get_text(), a["href"]) for a in page.select(".nearest a")] == [
+        ("数控车削编程", "/textbooks/cnc/")
+    ]
+    assert page.select(".facets") == [] and "(0)" not in page.get_text()
+
+
+def test_a_selected_filter_that_leaves_nothing_stays_tickable_and_zero_options_go(
+    client, catalogue
+):
+    page = BeautifulSoup(
+        client.get("/search/", {"q": "语文", "tier": "school"}).content, "html.parser"
+    )
+    options = {
+        (box["name"], box["value"]): (box.has_attr("checked"), box.parent.get_text(strip=True))
+        for box in page.select(".facets input[type=checkbox]")
+    }
+    # The ticked school tier finds nothing: it stays, with (0), so that it can be unticked;
+    # the national tier (counted without the tier's own selection) has 语文基础; every other
+    # option would count 0 within the school tier and is not offered.
+    assert options == {
+        ("tier", "school"): (True, "校本教材(0)"),
+        ("tier", "national"): (False, "国家规划教材(1)"),
+    }
+    assert "清除全部筛选条件" in page.select_one(".notice-empty").get_text()
+    assert [a.get_text() for a in page.select(".nearest a")] == ["语文基础"]
+
+
+def test_facets_keep_a_submit_button_for_browsers_without_javascript(client, catalogue):
+    page = BeautifulSoup(client.get("/search/", {"q": "数控"}).content, "html.parser")
+    button = page.select_one(".facets button.facet-apply[type=submit]")
+    assert button is not None and not button.has_attr("hidden")
+    assert page.select(".facets input[onchange]") == []  # the script adds the behaviour
 
 
 def test_a_relaxed_result_is_explained(client, catalogue):

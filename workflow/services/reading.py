@@ -8,8 +8,10 @@ fixed number of queries whatever the number of leaves and editions.
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from textbooks.models import UnitPage
 from workflow.models import ChangeCategory, Edition, EditionLeaf, LifecycleState
 from workflow.models.lifecycle import TextbookLifecycle
 from workflow.services.assets import edition_assets
@@ -31,6 +33,7 @@ class LeafEntry:
     number: str
     title: str
     slug: str
+    code: str = ""  # the leaf's own (textbooks.leaf_codes), the same in every revision
 
 
 @dataclass
@@ -55,7 +58,10 @@ class StatusNotice:
 def edition_leaves(edition):
     """The leaves of ``edition`` in manifest order (one query)."""
     rows = (
-        EditionLeaf.objects.filter(edition=edition).select_related("revision").order_by("position")
+        EditionLeaf.objects.filter(edition=edition)
+        .select_related("revision")
+        .annotate(code=Subquery(UnitPage.objects.filter(pk=OuterRef("page_id")).values("code")))
+        .order_by("position")
     )
     return [
         LeafEntry(
@@ -63,9 +69,23 @@ def edition_leaves(edition):
             number=row.revision.content.get("number", ""),
             title=row.revision.content.get("title", ""),
             slug=row.revision.content.get("slug", ""),
+            code=row.code or "",
         )
         for row in rows
     ]
+
+
+def neighbours(edition, leaf):
+    """(previous, next) LeafEntry of ``leaf`` in ``edition``'s manifest order; None at either
+    end or when the edition does not contain it (one query)."""
+    leaves = edition_leaves(edition)
+    index = next((i for i, entry in enumerate(leaves) if entry.page_id == leaf.pk), None)
+    if index is None:
+        return None, None
+    return (
+        leaves[index - 1] if index > 0 else None,
+        leaves[index + 1] if index + 1 < len(leaves) else None,
+    )
 
 
 def edition_history(textbook):

@@ -24,6 +24,8 @@ that searching one of them reads about 200 rows instead of unnesting thousands o
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchVector
@@ -39,6 +41,7 @@ from cms.search.facets import (
     TRUE,
     clean_filters,
     recently_updated_cutoff,
+    selected_labels,
 )
 from cms.search.models import (
     STATUS_RANK,
@@ -49,8 +52,15 @@ from cms.search.models import (
     CatalogueTermFacet,
     Status,
 )
-from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
-from cms.search.segment import parse_query
+from cms.search.results import (
+    NEAREST,
+    FacetOption,
+    FacetResult,
+    Hit,
+    NearTitle,
+    SearchResults,
+)
+from cms.search.segment import MIN_NEARNESS, near_pieces, parse_query
 from workflow.models import TextbookLifecycle
 from workflow.models.lifecycle import LifecycleState
 
@@ -61,7 +71,7 @@ TERM_FACET = CatalogueTermFacet._meta.db_table
 # A word in at least this share of the catalogue gets its facet counts kept (CatalogueTerm):
 # below it a search unnests at most a tenth of the catalogue's facet ids (数控, 17 %: 11 ms).
 BROAD_TERM_SHARE = 0.1
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ran out
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 class IndexBusy(Exception):
@@ -571,8 +581,9 @@ class DatabaseBackend:
             relaxed = False
             rows = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, False)
             if rows[TOTAL] == 0 and len(parsed.terms) > 1:
-                relaxed = True
-                rows = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, True)
+                some = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, True)
+                if some[TOTAL]:  # else nothing matched at all, and the page says just that
+                    relaxed, rows = True, some
             # Read-only: rolling back ends the planner setting with it, even inside an outer
             # transaction (a released savepoint would keep a SET LOCAL until that one ends).
             transaction.set_rollback(True)
@@ -601,7 +612,34 @@ class DatabaseBackend:
             facets=self._facets(counted, rows, filters, facets),
             backend=self.name,
             relaxed=relaxed,
+            nearest=self.nearest(query) if rows[TOTAL] == 0 else [],
         )
+
+    @staticmethod
+    def nearest(query, limit=NEAREST):
+        """The titles holding most of the query's pieces (segment.near_pieces, weighted), in
+        use first: what a search that found nothing suggests, whatever the filters. Titles
+        only, tested inside the string: it runs when nothing matched, a rare request."""
+        pieces = near_pieces(query)
+        if not pieces:
+            return []
+        nearness = sum(
+            (
+                Case(When(title__icontains=piece, then=Value(weight)), default=Value(0))
+                for piece, weight in pieces
+            ),
+            start=Value(0),
+        )
+        rows = (
+            CatalogueEntry.objects.filter(
+                reduce(or_, (Q(title__icontains=piece) for piece, _weight in pieces))
+            )
+            .annotate(nearness=nearness)
+            .filter(nearness__gte=MIN_NEARNESS)
+            .order_by("-nearness", "status_rank", "title")
+            .values_list("title", "url")[:limit]
+        )
+        return [NearTitle(title, url) for title, url in rows]
 
     @staticmethod
     def _filter(filters, skip=None, alias="m"):
@@ -806,6 +844,7 @@ class DatabaseBackend:
         """Options per facet, counted in the scope that leaves out the facet's own selection.
         A selected value nothing has stays listed, with 0."""
         results = []
+        labels = None  # of selected values no hit has, read only when there is one
         for facet in FACETS:
             selected = set(filters.get(facet.key, ()))
             if facet.key == RECENTLY_UPDATED:
@@ -820,8 +859,10 @@ class DatabaseBackend:
                     if i in facets and facets[i].facet == facet.key
                 ]
             seen = {value for value, _label, _n in counts}
-            counts += [(v, v, 0) for v in sorted(selected - seen)]
+            missing = sorted(selected - seen)
+            if missing and labels is None:
+                labels = selected_labels(filters)
+            counts += [(v, labels.get((facet.key, v), v), 0) for v in missing]
             options = [FacetOption(v, label, n, v in selected) for v, label, n in counts]
-            options.sort(key=lambda o: (-o.count, o.value))
-            results.append(FacetResult(facet.key, str(facet.label), options))
+            results.append(FacetResult.shown(facet.key, str(facet.label), options))
         return results

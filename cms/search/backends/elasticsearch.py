@@ -29,6 +29,7 @@ from elasticsearch.dsl import (
     Object,
     Q,
     RangeFacet,
+    Search,
     TermsFacet,
     Text,
     analyzer,
@@ -43,10 +44,18 @@ from cms.search.facets import (
     TRUE,
     clean_filters,
     recently_updated_cutoff,
+    selected_labels,
 )
 from cms.search.models import STATUS_RANK, TIER_BOOST, CatalogueFacet, Status
-from cms.search.results import FacetOption, FacetResult, Hit, SearchResults
-from cms.search.segment import parse_query
+from cms.search.results import (
+    NEAREST,
+    FacetOption,
+    FacetResult,
+    Hit,
+    NearTitle,
+    SearchResults,
+)
+from cms.search.segment import MIN_NEARNESS, near_pieces, parse_query
 
 # What makes the service fall back to the database: no connection, timeouts, API errors.
 UNAVAILABLE = (TransportError, ApiError)
@@ -239,10 +248,41 @@ class ElasticsearchBackend:
         response = faceted.execute()
         relaxed = False
         if response.hits.total.value == 0 and len(parse_query(query).terms) > 1:
-            relaxed = True
-            faceted = self.faceted_search(query, filters, page, per_page, any_term=True)
-            response = faceted.execute()
-        return self.parse(response, query, filters, page, per_page, relaxed)
+            some = self.faceted_search(query, filters, page, per_page, any_term=True).execute()
+            if some.hits.total.value:  # else nothing matched at all, and the page says so
+                relaxed, response = True, some
+        results = self.parse(response, query, filters, page, per_page, relaxed)
+        if results.total == 0:
+            results.nearest = self.nearest(query)
+        return results
+
+    def nearest_search(self, query, limit=NEAREST):
+        """The Search for the titles holding most of the query's pieces, as the database
+        backend ranks them (None when the query has none): each piece a constant-score
+        wildcard on the title worth its weight, so that a title's score is the sum."""
+        pieces = near_pieces(query)
+        if not pieces:
+            return None
+        should = [
+            Q(
+                "wildcard",
+                **{"title.raw": {"value": f"*{piece}*", "boost": weight, "case_insensitive": True}},
+            )
+            for piece, weight in pieces
+        ]
+        return (
+            Search(using=self.client, index=self.index)
+            .query("bool", should=should, minimum_should_match=1)
+            .extra(min_score=MIN_NEARNESS)
+            .sort("_score", {"status_rank": "asc"}, {"title.raw": "asc"})
+            .source(["title", "url"])[:limit]
+        )
+
+    def nearest(self, query, limit=NEAREST):
+        search = self.nearest_search(query, limit)
+        if search is None:
+            return []
+        return [NearTitle(hit.title, hit.url) for hit in search.execute()]
 
     def parse(self, response, query, filters, page, per_page, relaxed=False):
         """SearchResults from an executed FacetedSearch response."""
@@ -298,6 +338,7 @@ class ElasticsearchBackend:
         }
         labels.update({(RECENTLY_UPDATED, TRUE): str(RECENTLY_UPDATED_LABEL)})
         results = []
+        chosen = None  # labels of selected values no hit has, read only when there is one
         for facet in FACETS:
             selected = set(filters.get(facet.key, ()))
             options = [
@@ -305,7 +346,9 @@ class ElasticsearchBackend:
                 for value, count, _selected in values[facet.key]
             ]
             seen = {o.value for o in options}
-            options += [FacetOption(v, v, 0, True) for v in sorted(selected - seen)]
-            options.sort(key=lambda o: (-o.count, o.value))
-            results.append(FacetResult(facet.key, str(facet.label), options))
+            missing = sorted(selected - seen)
+            if missing and chosen is None:
+                chosen = selected_labels(filters)
+            options += [FacetOption(v, chosen.get((facet.key, v), v), 0, True) for v in missing]
+            results.append(FacetResult.shown(facet.key, str(facet.label), options))
         return results
