@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import BadRequest, ValidationError
+from django.core.paginator import InvalidPage
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
@@ -37,8 +38,16 @@ def _has_nul(params):
 
 # What Wagtail's admin views raise on input its own screens never send: an id that is not a
 # number or too large for the database (ValueError, OverflowError, ValidationError from a
-# lookup), a ?next= that names no URL (NoReverseMatch). Found by tests/test_hostile_input.py.
-FRAMEWORK_INPUT_ERRORS = (ValueError, OverflowError, ValidationError, NoReverseMatch)
+# lookup), a ?next= that names no URL (NoReverseMatch), a page number out of range
+# (InvalidPage), a form field missing (KeyError). Found by tests/test_hostile_input.py.
+FRAMEWORK_INPUT_ERRORS = (
+    ValueError,
+    OverflowError,
+    ValidationError,
+    NoReverseMatch,
+    InvalidPage,
+    KeyError,
+)
 
 
 class FrameworkBadInputMiddleware:

@@ -200,3 +200,17 @@ def test_problem15_anonymous_visitors_are_sent_to_the_admin_login_with_next(clie
     )
     assert logged_in.status_code == 302 and logged_in["Location"] == sheet
     assert client.get(sheet).status_code == 200
+
+
+def test_deleting_a_leaf_an_edition_pins_is_refused_with_the_reason_not_a_500(
+    client, published, make_user
+):
+    """Found by the sweep: Wagtail's delete view met the rows that protect a pinned leaf."""
+    from textbooks.models import UnitPage
+
+    leaf = published["leaves"][0]
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    response = client.post(f"/admin/pages/{leaf.pk}/delete/", follow=True)
+    assert response.status_code == 200
+    assert "该页面已收入版次或送审记录，不能删除。" in response.content.decode()
+    assert UnitPage.objects.filter(pk=leaf.pk).exists()

@@ -1,3 +1,6 @@
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,7 +11,7 @@ from media import hooks as media_hooks
 from textbooks import scope
 from workflow import urls
 from workflow.archives import archived_keys
-from workflow.models import EditionAsset, PinnedAsset
+from workflow.models import EditionAsset, EditionLeaf, PinnedAsset, PinnedRevision
 from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
 from workflow.views.admin import my_open_assignments
@@ -99,3 +102,22 @@ def editions_and_open_cases_keeping(asset_ids):
         asset_id__in=asset_ids, case__state__in=OPEN_STATES
     ).select_related("case__textbook"):
         yield pin.asset_id, pin.case
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_reviewed_content(request, page):
+    """A page that an edition or a case pins (a leaf, or a textbook page with its leaves) is
+    part of what readers were given: it cannot be deleted (the rows pinning it protect it, and
+    Wagtail would answer 500). A leaf leaves an edition by a reviewed change."""
+    pages = page.get_descendants(inclusive=True)
+    pinned = Q(page__in=pages)
+    if (
+        EditionLeaf.objects.filter(pinned).exists()
+        or PinnedRevision.objects.filter(pinned).exists()
+    ):
+        messages.error(
+            request,
+            _("该页面已收入版次或送审记录，不能删除。要从教材中移除活页，请在送审时选择移除。"),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

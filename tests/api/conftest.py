@@ -9,7 +9,6 @@ import pytest
 from django.urls import resolve
 
 from cms.api.openapi import build_spec
-from tests.search.conftest import demo_catalogue  # noqa: F401  (module-scoped demo fixture)
 
 SCHEMA_OF_VIEW = {
     "index": "Index",
