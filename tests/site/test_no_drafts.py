@@ -103,4 +103,6 @@ def test_search_never_finds_draft_words(client, users, cnc, query):
     edit_leaf(cnc["leaves"][0], DRAFT, users["author"])
     add_leaf(cnc["textbook"], "unit-draft", DRAFT, users["author"])
     html = client.get("/search/", {"q": query}).content.decode()
-    assert "共 0 种教材" in html and "没有找到符合条件的教材。" in html
+    # The honest no-results page: nothing found for the words, and no draft text anywhere.
+    assert "共 0 种教材" in html and f"没有找到与“{query}”相符的教材。" in html
+    assert "unit-draft" not in html
