@@ -82,10 +82,10 @@ class InstitutionViewSet(ModelViewSet):
     model = Institution
     icon = "home"
     menu_label = _("单位")
-    list_display = ["name", "kind", "province"]
+    list_display = ["name", "code", "kind", "province"]
     list_filter = ["kind", "province"]
-    search_fields = ["name"]
-    form_fields = ["name", "kind", "province", "members"]
+    search_fields = ["name", "code"]
+    form_fields = ["name", "code", "kind", "province", "members"]
 
 
 class TextbookIndexView(generic.IndexView):
@@ -151,6 +151,7 @@ class TextbookViewSet(ModelViewSet):
                 ],
                 heading=_("教材形态"),
             ),
+            FieldPanel("kind"),
             FieldPanel("tier"),
             FieldPanel("ideology_sensitive"),
             FieldPanel("courses"),
