@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from textbooks.models import PROVINCES
+from textbooks.models import PROVINCES, TextbookKind
 from workflow.models.review import SCORE
 
 
@@ -107,6 +107,20 @@ class PlanBatch(ConcurrentTransitionMixin, models.Model):
     @property
     def scope_label(self):
         return self.get_province_display() if self.province else _("全国")
+
+    @property
+    def is_cancellable(self):
+        return self.state in CANCELLABLE
+
+    @property
+    def allowed_form_labels(self):
+        labels = dict(FORM_CHOICES)
+        return [labels[code] for code in self.allowed_forms if code in labels]
+
+    @property
+    def excluded_kind_labels(self):
+        labels = dict(TextbookKind.choices)
+        return [labels[code] for code in self.excluded_kinds if code in labels]
 
     # Transitions: empty bodies, workflow.services.planning does the work.
     @transition(state, source=BatchState.DRAFT, target=BatchState.OPEN)

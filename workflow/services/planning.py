@@ -620,10 +620,5 @@ def answer_filing(filing, *, user, acknowledge, answer=""):
         return _move(filing, "acknowledge" if acknowledge else "send_back", by=user, reason=answer)
 
 
-def filings_answered_by(user):
-    """The filings ``user`` may answer (those of schools in the provinces he or she plans)."""
-    return SchoolFiling.objects.filter(scope.planned_provinces_q(user, "school__"))
-
-
 def is_planning_administrator(user):
     return roles.user_has_role(user, *roles.ADMIN_ROLES)
