@@ -6,8 +6,10 @@ from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
 from textbooks import scope
+from textbooks.imports import IMPORTERS_HOOK
 from workflow import planning_urls, urls
 from workflow.archives import archived_keys
+from workflow.imports import ApplicationImporter
 from workflow.models import EditionAsset, PinnedAsset
 from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
@@ -86,6 +88,11 @@ def add_lifecycle_panel(request, panels):
     if scope.is_administrator(request.user):
         textbooks = scope.administered_textbooks(request.user)
         panels.append(LifecyclePanel(watchlist(textbooks), scope.scope_label(request.user)))
+
+
+@hooks.register(IMPORTERS_HOOK)
+def application_importer():
+    return ApplicationImporter
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)

@@ -363,43 +363,59 @@ def listed_in(textbook, tier):
     return PlanEntry.objects.filter(textbook=textbook, tier=tier, state=EntryState.LISTED).first()
 
 
+def recommending_province(batch, textbook, user):
+    """The province whose administrator ``user`` recommends ``textbook`` to a national batch
+    for, or ""."""
+    if (
+        batch.tier == PlanTier.NATIONAL
+        and textbook.province
+        and not user.is_superuser
+        and scope.plans_for(user, textbook.province)
+    ):
+        return textbook.province
+    return ""
+
+
+def application_problem(batch, textbook, user):
+    """Why ``user`` may not apply with ``textbook`` to ``batch`` now, or None."""
+    if batch.state != BatchState.OPEN:
+        return _("批次当前状态为“%(state)s”，不能申报。") % {"state": batch.get_state_display()}
+    if not (
+        user.pk == textbook.editor_in_chief_id
+        or recommending_province(batch, textbook, user)
+        or can_run(user, batch)
+    ):
+        return _("只有该教材的主编可以申报；省级教材管理员可以向国家规划批次推荐本省教材。")
+    if batch.province and textbook.province != batch.province:
+        return _("“%(title)s”不属于%(province)s，不能申报该省的规划批次。") % {
+            "title": textbook.title,
+            "province": batch.get_province_display(),
+        }
+    if listed_in(textbook, batch.tier):
+        return _("“%(title)s”已列入%(tier)s，同一层级只能列入一次。") % {
+            "title": textbook.title,
+            "tier": batch.get_tier_display(),
+        }
+    if batch.entries.filter(textbook=textbook).exists():
+        return _("“%(title)s”已申报本批次。") % {"title": textbook.title}
+    return None
+
+
 def apply(batch, textbook, *, user, statement=""):
     """An application: by the textbook's editor-in-chief, or a recommendation to a national
     batch by an administrator of the textbook's province, or entered by the batch's own
     administrators (an imported list)."""
     with transaction.atomic():
         batch = PlanBatch.objects.select_for_update().get(pk=batch.pk)
-        _require_state(batch, BatchState.OPEN, _("申报"))
-        recommending = ""
-        if (
-            batch.tier == PlanTier.NATIONAL
-            and textbook.province
-            and scope.plans_for(user, textbook.province)
-            and not user.is_superuser
-        ):
-            recommending = textbook.province
-        if not (user.pk == textbook.editor_in_chief_id or recommending or can_run(user, batch)):
-            raise WorkflowError(
-                _("只有该教材的主编可以申报；省级教材管理员可以向国家规划批次推荐本省教材。")
-            )
-        if batch.province and textbook.province != batch.province:
-            raise WorkflowError(
-                _("“%(title)s”不属于%(province)s，不能申报该省的规划批次。")
-                % {"title": textbook.title, "province": batch.get_province_display()}
-            )
-        if listed_in(textbook, batch.tier):
-            raise WorkflowError(
-                _("“%(title)s”已列入%(tier)s，同一层级只能列入一次。")
-                % {"title": textbook.title, "tier": batch.get_tier_display()}
-            )
-        if batch.entries.filter(textbook=textbook).exists():
-            raise WorkflowError(_("“%(title)s”已申报本批次。") % {"title": textbook.title})
+        problem = application_problem(batch, textbook, user)
+        if problem:
+            raise WorkflowError(problem)
         return PlanEntry.objects.create(
             batch=batch,
             textbook=textbook,
             tier=batch.tier,
             applied_by=user,
-            recommended_by_province=recommending,
+            recommended_by_province=recommending_province(batch, textbook, user),
             statement=statement.strip(),
         )
 
