@@ -259,7 +259,10 @@ def publish_batch(batch, *, user):
         batch.save(update_fields=["published_at"])
         for entry in entries:
             _move(entry, "add_to_list", by=user)
-        Textbook.objects.filter(pk__in=[e.textbook_id for e in entries]).update(tier=batch.tier)
+        listed = Textbook.objects.filter(pk__in=[e.textbook_id for e in entries])
+        if batch.tier == PlanTier.PROVINCIAL:  # a national planned textbook stays national
+            listed = listed.exclude(tier=Tier.NATIONAL)
+        listed.update(tier=batch.tier)
         return batch
 
 
