@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("cms.api.urls")),
     path("search/", catalogue_search, name="catalogue_search"),
     path("", include("cms.site.urls")),
+    path("", include("cms.site.notice_urls")),
     path("", include("cms.site.media_urls")),
 ]
 

@@ -58,6 +58,7 @@ class MediaAssetViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 210
     list_display = ["title", "kind", "textbook", "content_type", "created_at"]
+    list_export = ["title", "kind", "textbook", "content_type", "size", "sha256", "created_at"]
     list_filter = ["kind"]
     search_fields = ["title"]
     add_view_class = MediaAssetCreateView

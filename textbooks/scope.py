@@ -101,3 +101,47 @@ def administrators_of(textbook):
             ).values("members")
         )
     return get_user_model().objects.filter(who, is_active=True).distinct()
+
+
+# Planning (规划) is by tier: national batches are the national administrators', a province's
+# batches its own administrators'. Unlike textbooks, a national administrator does not run a
+# province's planning, so "" (the nation) and a province code are asked separately.
+NATION = ""
+
+
+def plans_for(user, province):
+    """Whether ``user`` runs the planning of ``province`` (NATION for the national tier)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    provinces = administered_provinces(user)
+    if province == NATION:
+        return provinces is EVERY_PROVINCE
+    return provinces is not EVERY_PROVINCE and province in provinces
+
+
+def planned_provinces_q(user, prefix=""):
+    """Q selecting the rows (a batch, or through ``prefix`` a row that leads to one) whose
+    planning ``user`` runs."""
+    if user.is_superuser:
+        return Q(**{f"{prefix}pk__isnull": False})
+    provinces = administered_provinces(user)
+    if provinces is EVERY_PROVINCE:
+        return Q(**{f"{prefix}province": NATION})
+    return Q(**{f"{prefix}province__in": provinces})
+
+
+def provincial_administrators(province):
+    """The active provincial administrators of ``province``."""
+    return (
+        get_user_model()
+        .objects.filter(
+            groups__name=roles.PROVINCIAL_ADMIN,
+            is_active=True,
+            pk__in=Institution.objects.filter(
+                kind=InstitutionKind.AUTHORITY, province=province
+            ).values("members"),
+        )
+        .distinct()
+    )

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -15,6 +16,7 @@ from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
 from textbooks.models import Course, Institution, Major, Textbook
 from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
+from textbooks.views import import_spreadsheet
 
 # Textbook pages and leaves are published only by the review workflow (textbooks.publication).
 # The permission tester already offers no publish action; a request that asks anyway (a
@@ -62,6 +64,7 @@ class MajorViewSet(ModelViewSet):
     icon = "tag"
     menu_label = _("专业目录")
     list_display = ["code", "name", "category", "level"]
+    list_export = ["code", "name", "category", "level"]
     list_filter = ["level", "category"]
     search_fields = ["code", "name", "category"]
     form_fields = ["code", "name", "category", "level"]
@@ -73,6 +76,7 @@ class CourseViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = _("课程")
     list_display = ["name", "course_type", "is_compulsory", "uses_unified_textbook"]
+    list_export = list_display
     list_filter = ["course_type", "is_compulsory", "uses_unified_textbook"]
     search_fields = ["name"]
     form_fields = ["name", "course_type", "is_compulsory", "uses_unified_textbook", "majors"]
@@ -82,10 +86,11 @@ class InstitutionViewSet(ModelViewSet):
     model = Institution
     icon = "home"
     menu_label = _("单位")
-    list_display = ["name", "kind", "province"]
+    list_display = ["name", "code", "kind", "province"]
+    list_export = ["code", "name", "kind", "province"]
     list_filter = ["kind", "province"]
-    search_fields = ["name"]
-    form_fields = ["name", "kind", "province", "members"]
+    search_fields = ["name", "code"]
+    form_fields = ["name", "code", "kind", "province", "members"]
 
 
 class TextbookIndexView(generic.IndexView):
@@ -125,6 +130,17 @@ class TextbookViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = _("教材")
     list_display = ["title", "isbn", "tier", "province", "editor_in_chief", "publisher"]
+    # Headers as textbooks.imports reads them (the verbose names), so an export re-imports.
+    list_export = [
+        "isbn",
+        "title",
+        "slug",
+        "tier",
+        "kind",
+        "editor_in_chief",
+        "publisher",
+        "province",
+    ]
     list_filter = [
         "tier",
         "province",
@@ -151,6 +167,7 @@ class TextbookViewSet(ModelViewSet):
                 ],
                 heading=_("教材形态"),
             ),
+            FieldPanel("kind"),
             FieldPanel("tier"),
             FieldPanel("ideology_sensitive"),
             FieldPanel("courses"),
@@ -175,3 +192,13 @@ class CatalogueViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_catalogue_viewsets():
     return CatalogueViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [path("catalogue/import/", import_spreadsheet, name="catalogue_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return MenuItem(_("导入表格"), reverse("catalogue_import"), icon_name="upload", order=205)

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from textbooks import roles
-from workflow.models import CaseKind, ChangeCategory, Outcome, TrackKind
+from textbooks.models import PROVINCES, Course, Textbook, TextbookKind, Tier
+from workflow.models import CaseKind, ChangeCategory, Outcome, PlanTier, TrackKind
+from workflow.models.planning import FORM_CHOICES
 from workflow.services import documents
 
 
@@ -198,3 +200,184 @@ class ErratumTriageForm(forms.Form):
             state="duplicate"
         )
         self.fields["original"].label_from_instance = lambda e: f"#{e.pk} {e.quoted_text[:30]}"
+
+
+# ---- planning (workflow.services.planning) -------------------------------------------------
+
+
+class BatchForm(forms.Form):
+    tier = forms.ChoiceField(label=_("规划层级"), choices=PlanTier.choices)
+    province = forms.ChoiceField(
+        label=_("省份"), required=False, help_text=_("省级规划批次须选择省份")
+    )
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("批次名称"), max_length=200)
+    quota = forms.IntegerField(
+        label=_("入选名额"), min_value=1, required=False, help_text=_("留空表示不限名额")
+    )
+    revised_since = forms.DateField(
+        label=_("出版或修订不早于"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    allowed_forms = forms.MultipleChoiceField(
+        label=_("允许的教材形态"),
+        choices=FORM_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选表示不限形态"),
+    )
+    co_development_required = forms.BooleanField(
+        label=_("专业课教材须校企合作开发"), required=False, initial=True
+    )
+    excluded_kinds = forms.MultipleChoiceField(
+        label=_("不参加遴选的类别"),
+        choices=TextbookKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    applications_close = forms.DateField(
+        label=_("申报截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    review_due = forms.DateField(
+        label=_("评审截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, provinces, **kwargs):
+        """``provinces``: the (code, label) pairs the user plans, or None for every one."""
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", "—"), *(provinces or PROVINCES)]
+        if not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year)
+
+
+class ApplyForm(forms.Form):
+    textbook = forms.ModelChoiceField(label=_("教材"), queryset=None)
+    statement = forms.CharField(
+        label=_("申报说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, textbooks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["textbook"].queryset = textbooks
+
+
+class CheckForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("形式审查"),
+        choices=[("check", _("按遴选条件审查")), ("reject", _("不予通过"))],
+        widget=forms.RadioSelect,
+        initial="check",
+    )
+    note = forms.CharField(
+        label=_("审查意见"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("不予通过时必填"),
+    )
+
+
+class ExpertForm(ReviewerForm):
+    """An expert for a planning entry: subject reviewers only (the service checks again)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].label = _("评审专家")
+        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
+            groups__name=roles.REVIEWER
+        )
+
+
+class ScoreForm(forms.Form):
+    ideological_soundness = forms.TypedChoiceField(
+        label=_("思想性"), choices=SCORE_CHOICES, coerce=int
+    )
+    scientific_accuracy = forms.TypedChoiceField(
+        label=_("科学性"), choices=SCORE_CHOICES, coerce=int
+    )
+    suitability = forms.TypedChoiceField(label=_("适宜性"), choices=SCORE_CHOICES, coerce=int)
+    recommend = forms.TypedChoiceField(
+        label=_("是否推荐入选"),
+        choices=[("yes", _("推荐")), ("no", _("不推荐"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ObjectionForm(forms.Form):
+    """Anyone may object during the notice, under a real name: all three are required."""
+
+    entry = forms.TypedChoiceField(label=_("异议对象"), coerce=int)
+    name = forms.CharField(
+        label=_("真实姓名"),
+        max_length=50,
+        error_messages={"required": _("请填写真实姓名：异议须实名提出。")},
+    )
+    contact = forms.CharField(
+        label=_("联系方式"),
+        max_length=100,
+        help_text=_("电话或电子邮箱，仅供核实，不公开"),
+        error_messages={"required": _("请填写联系方式。")},
+    )
+    reason = forms.CharField(
+        label=_("异议理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写异议理由。")},
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [(e.pk, e.textbook.title) for e in entries]
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("答复"),
+        choices=[("dismiss", _("异议不成立")), ("uphold", _("异议成立，撤销该教材"))],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("答复意见"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写答复意见。")},
+    )
+
+
+class FilingForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("学校"), queryset=None)
+    course = forms.ModelChoiceField(label=_("课程"), queryset=Course.objects.all())
+    textbook = forms.ModelChoiceField(
+        label=_("校本教材"), queryset=Textbook.objects.filter(tier=Tier.SCHOOL)
+    )
+    reason = forms.CharField(
+        label=_("选用校本教材的理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("本课程已有国家或省级规划教材时必填：说明为什么它们不能满足需要"),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class FilingAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("处理"),
+        choices=[("acknowledge", _("确认备案")), ("return", _("退回"))],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("意见"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("退回时必填"),
+    )

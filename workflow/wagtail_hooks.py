@@ -9,8 +9,10 @@ from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
 from textbooks import scope
-from workflow import urls
+from textbooks.imports import IMPORTERS_HOOK
+from workflow import planning_urls, urls
 from workflow.archives import archived_keys
+from workflow.imports import ApplicationImporter
 from workflow.models import EditionAsset, EditionLeaf, PinnedAsset, PinnedRevision
 from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
@@ -20,6 +22,23 @@ from workflow.views.admin import my_open_assignments
 @hooks.register("register_admin_urls")
 def register_review_urls():
     return [path("reviews/", include((urls, "workflow"), namespace="workflow"))]
+
+
+@hooks.register("register_admin_urls")
+def register_planning_urls():
+    return [path("planning/", include((planning_urls, "planning"), namespace="planning"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_planning_menu_item():
+    return MenuItem(_("规划教材"), reverse("planning:batches"), icon_name="list-ol", order=212)
+
+
+@hooks.register("register_admin_menu_item")
+def register_filing_menu_item():
+    return MenuItem(
+        _("校本教材备案"), reverse("planning:filings"), icon_name="clipboard-list", order=213
+    )
 
 
 @hooks.register("register_admin_menu_item")
@@ -72,6 +91,11 @@ def add_lifecycle_panel(request, panels):
     if scope.is_administrator(request.user):
         textbooks = scope.administered_textbooks(request.user)
         panels.append(LifecyclePanel(watchlist(textbooks), scope.scope_label(request.user)))
+
+
+@hooks.register(IMPORTERS_HOOK)
+def application_importer():
+    return ApplicationImporter
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)

@@ -23,6 +23,18 @@ URL = {"type": "string", "format": "uri"}
 NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
 LINK = {"$ref": "#/components/schemas/TextbookLink"}
 
+# A published list of planned textbooks (a planning batch), as the list and the detail show it.
+PLAN = {
+    "id": {"type": "integer"},
+    "title": STRING,
+    "tier": _ref("Label"),
+    "province": {"oneOf": [_ref("Label"), {"type": "null"}]},
+    "year": {"type": "integer"},
+    "published_at": {"type": "string", "format": "date-time"},
+    "url": URL,
+    "web_url": URL,
+}
+
 SCHEMAS = {
     "Error": _obj(
         {
@@ -41,7 +53,31 @@ SCHEMAS = {
         }
     ),
     "Label": _obj({"code": STRING, "label": STRING}),
-    "Index": _obj({"textbooks": URL, "openapi": URL}),
+    "Index": _obj({"textbooks": URL, "plans": URL, "openapi": URL}),
+    "PlanSummary": _obj(PLAN),
+    "PlanList": _obj({"results": {"type": "array", "items": _ref("PlanSummary")}}),
+    "PlanDetail": _obj(
+        {
+            **PLAN,
+            "textbooks": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "rank": {"type": "integer"},
+                        "title": STRING,
+                        "isbn": STRING,
+                        "editor_in_chief": STRING,
+                        "publisher": {"type": ["string", "null"]},
+                        "url": {
+                            **NULLABLE_URL,
+                            "description": "The textbook in this API, once it has a current "
+                            "edition.",
+                        },
+                    }
+                ),
+            },
+        }
+    ),
     "TextbookLink": _obj({"slug": STRING, "title": STRING, "url": URL}),
     "Edition": _obj(
         {
@@ -291,6 +327,35 @@ def build_spec(server_url):
                     "parameters": [SLUG, VERSION, LEAF],
                     "responses": {
                         "200": _response("LeafDetail", "The leaf."),
+                        "404": ERROR_404,
+                    },
+                }
+            },
+            "/plans/": {
+                "get": {
+                    "operationId": "listPlans",
+                    "summary": "Published lists of planned textbooks (规划教材书目), newest first.",
+                    "responses": {
+                        "200": _response("PlanList", "The published lists."),
+                        "400": ERROR_400,
+                    },
+                }
+            },
+            "/plans/{id}/": {
+                "get": {
+                    "operationId": "getPlan",
+                    "summary": "One published list and its textbooks, in rank order.",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": "The batch's id.",
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": _response("PlanDetail", "The list."),
                         "404": ERROR_404,
                     },
                 }

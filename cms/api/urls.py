@@ -17,6 +17,8 @@ urlpatterns = [
         views.leaf_detail,
         name="leaf",
     ),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
     # Anything else under /api/v1/ is a JSON 404, not a page from the site tree.
     re_path(r"^(?P<rest>.*)$", views.not_found),
 ]

@@ -24,9 +24,11 @@ from cms.input import MAX_PAGE, integer
 from textbooks.i18n import enumeration
 from textbooks.models import Textbook, Tier
 from workflow.models import ChangeCategory, Edition
+from workflow.services import planning
 from workflow.services.assets import edition_assets
 from workflow.services.errata import fixed_errata_for, leaf_in_edition
 from workflow.services.lifecycle import is_recently_updated, recently_updated_since
+from workflow.services.rules import display_name
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -223,6 +225,7 @@ def _page_link(request, number):
 def index(request):
     return {
         "textbooks": _absolute(request, "api:textbooks"),
+        "plans": _absolute(request, "api:plans"),
         "openapi": _absolute(request, "api:openapi"),
     }
 
@@ -340,6 +343,59 @@ def leaf_detail(request, slug, version, leaf_slug):
             for erratum in fixed_errata_for(row.page_id, edition)
         ],
         "web_url": _absolute(request, "editions:leaf", slug, edition.version, leaf.slug),
+    }
+
+
+def plan_data(request, batch):
+    return {
+        "id": batch.pk,
+        "title": batch.title,
+        "tier": {"code": batch.tier, "label": batch.get_tier_display()},
+        "province": (
+            {"code": batch.province, "label": batch.get_province_display()}
+            if batch.province
+            else None
+        ),
+        "year": batch.year,
+        "published_at": batch.published_at.isoformat(),
+        "url": _absolute(request, "api:plan", batch.pk),
+        "web_url": _absolute(request, "notices:detail", batch.pk),
+    }
+
+
+@api_view
+def plan_list(request):
+    """The published lists of planned textbooks (规划教材书目), newest first."""
+    if request.GET:
+        raise ApiError(
+            400, _("请求参数有误。"), {name: _("不支持的参数。") for name in request.GET}
+        )
+    return {"results": [plan_data(request, batch) for batch in planning.published_lists()]}
+
+
+@api_view
+def plan_detail(request, pk):
+    batch = planning.published_lists().filter(pk=pk).first()
+    if batch is None:
+        raise ApiError(404, _("没有已公布的规划批次 %(id)s。") % {"id": pk})
+    published = set(published_textbooks().values_list("pk", flat=True))
+    return {
+        **plan_data(request, batch),
+        "textbooks": [
+            {
+                "rank": position,
+                "title": entry.textbook.title,
+                "isbn": entry.textbook.isbn,
+                "editor_in_chief": display_name(entry.textbook.editor_in_chief),
+                "publisher": entry.textbook.publisher.name if entry.textbook.publisher_id else None,
+                "url": (
+                    _absolute(request, "api:textbook", entry.textbook.slug)
+                    if entry.textbook_id in published
+                    else None
+                ),
+            }
+            for position, entry in enumerate(planning.public_entries(batch), start=1)
+        ],
     }
 
 

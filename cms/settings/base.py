@@ -220,6 +220,11 @@ LIFECYCLE_NOTICE_DAYS = 60  # revision_due this many days before a due date
 LIFECYCLE_GRACE_DAYS = 90  # suspended this many days after it
 LIFECYCLE_RETIREMENT_AFTER_MONTHS = 36  # no published revision this long: propose retirement
 
+# Planning (workflow/planning): the public notice (公示) lasts this many days; anyone may object
+# this many times an hour from one address.
+PLANNING_NOTICE_DAYS = 7
+PLANNING_OBJECTIONS_PER_HOUR = 5
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "textbooks@example.org")
 

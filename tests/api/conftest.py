@@ -16,6 +16,8 @@ SCHEMA_OF_VIEW = {
     "textbook": "TextbookDetail",
     "edition": "EditionDetail",
     "leaf": "LeafDetail",
+    "plans": "PlanList",
+    "plan": "PlanDetail",
 }
 
 

@@ -11,7 +11,7 @@ from cms.api import views
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = {"{slug}": "cnc-programming", "{version}": "1.1", "{leaf_slug}": "unit-2-g71"}
+SAMPLE = {"{id}": "1", "{slug}": "cnc-programming", "{version}": "1.1", "{leaf_slug}": "unit-2-g71"}
 
 
 @pytest.fixture
@@ -40,6 +40,8 @@ def test_every_described_path_is_served_by_its_view(spec):
         "/textbooks/{slug}/": views.textbook_detail,
         "/textbooks/{slug}/editions/{version}/": views.edition_detail,
         "/textbooks/{slug}/editions/{version}/leaves/{leaf_slug}/": views.leaf_detail,
+        "/plans/": views.plan_list,
+        "/plans/{id}/": views.plan_detail,
         "/openapi.json": views.openapi,
     }
 

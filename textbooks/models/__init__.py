@@ -7,6 +7,7 @@ from .catalogue import (
     Level,
     Major,
     Textbook,
+    TextbookKind,
     Tier,
 )
 from .pages import AuthorScopedPermissionTester, CatalogueIndexPage, TextbookPage, UnitPage
@@ -22,6 +23,7 @@ __all__ = [
     "Level",
     "Major",
     "Textbook",
+    "TextbookKind",
     "TextbookPage",
     "Tier",
     "UnitPage",

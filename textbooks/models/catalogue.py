@@ -89,6 +89,10 @@ class InstitutionKind(models.TextChoices):
 
 class Institution(models.Model):
     name = models.CharField(_("名称"), max_length=200, unique=True)
+    # The key spreadsheets use (学校代码 and the like); optional for hand-made records.
+    code = models.CharField(
+        _("单位代码"), max_length=20, blank=True, help_text=_("例如学校代码；导入时据此识别单位")
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=InstitutionKind.choices)
     province = models.CharField(_("省份"), max_length=2, choices=PROVINCES)
     members = models.ManyToManyField(
@@ -103,6 +107,14 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="institution_code_unique_when_set",
+                violation_error_message=_("该单位代码已被其他单位使用。"),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -112,6 +124,12 @@ class Tier(models.TextChoices):
     NATIONAL = "national", _("国家规划教材")
     PROVINCIAL = "provincial", _("省级规划教材")
     SCHOOL = "school", _("校本教材")
+
+
+class TextbookKind(models.TextChoices):
+    TEXTBOOK = "textbook", _("教材")
+    EXERCISE_BOOK = "exercise_book", _("练习册")
+    TEACHER_GUIDE = "teacher_guide", _("教师用书")
 
 
 class TextbookQuerySet(models.QuerySet):
@@ -154,6 +172,13 @@ class Textbook(models.Model):
     is_loose_leaf = models.BooleanField(_("活页式"), default=False)
     is_workbook = models.BooleanField(_("工作手册式"), default=False)
     is_mixed_media = models.BooleanField(_("融媒体"), default=False)
+    kind = models.CharField(
+        _("类别"),
+        max_length=20,
+        choices=TextbookKind.choices,
+        default=TextbookKind.TEXTBOOK,
+        help_text=_("练习册、教师用书等配套用书通常不参加规划教材遴选"),
+    )
     tier = models.CharField(_("规划层级"), max_length=20, choices=Tier.choices)
     ideology_sensitive = models.BooleanField(
         _("意识形态属性较强"),

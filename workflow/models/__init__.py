@@ -4,6 +4,19 @@ from .audit import AuditLogEntry
 from .editions import Edition, EditionLeaf
 from .errata import Erratum, ErratumState
 from .lifecycle import LifecycleState, RetirementProposal, TextbookLifecycle
+from .planning import (
+    BatchState,
+    EntryState,
+    FilingState,
+    Objection,
+    ObjectionState,
+    PlanAssignment,
+    PlanBatch,
+    PlanEntry,
+    PlanScore,
+    PlanTier,
+    SchoolFiling,
+)
 from .review import (
     OPEN_STATES,
     AssignmentState,
@@ -21,6 +34,17 @@ from .review import (
 )
 
 __all__ = [
+    "BatchState",
+    "EntryState",
+    "FilingState",
+    "Objection",
+    "ObjectionState",
+    "PlanAssignment",
+    "PlanBatch",
+    "PlanEntry",
+    "PlanScore",
+    "PlanTier",
+    "SchoolFiling",
     "OPEN_STATES",
     "AssignmentState",
     "AuditLogEntry",

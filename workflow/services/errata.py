@@ -1,16 +1,11 @@
 """Errata: teachers report, the textbook's administrators and writers triage, a revision fixes.
 
-Reports are rate-limited per address (a keyed hash of it, counted in Django's cache). Accepted
+Reports are rate-limited per address (workflow.services.ratelimit). Accepted
 errata queue for the textbook's next revision: the submit screen lists them, and publishing a
 revision submitted after they were accepted marks those whose leaf it changed fixed in the new
 edition; the others stay queued.
 """
 
-import hashlib
-import hmac
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -26,9 +21,9 @@ from workflow.services.errors import (
     WorkflowError,
     conflict_when_busy,
 )
+from workflow.services.ratelimit import RateLimited, address_hash, within_limit
 
 REPORTS_PER_HOUR = 5
-RATE_WINDOW_SECONDS = 3600
 
 ACTION_LABELS = {
     "triage": gettext_lazy("受理"),
@@ -38,38 +33,8 @@ ACTION_LABELS = {
 }
 
 
-class RateLimited(WorkflowError):
-    """Too many reports from one address this hour."""
-
-
 # A report collides with nobody's work: the reporter only needs to send it again.
 REPORT_BUSY = gettext_lazy("正在处理其他提交，您的勘误尚未保存，请稍后再次提交。")
-
-
-def address_hash(address):
-    """A keyed hash of a client address: enough to rate-limit, useless to identify anyone."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()
-
-
-def _rate_key(ip_hash):
-    return f"errata:reports:{ip_hash}"
-
-
-def _within_limit(ip_hash):
-    """Count one report from this address; whether it is within the hourly allowance.
-
-    add() and incr() are each atomic in the cache, so reports arriving at the same moment get
-    distinct counts: no two of them can both read "four so far" (a read-then-write could).
-    """
-    key = _rate_key(ip_hash)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)  # the hour starts with the first report
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the hour ended between add() and incr(): this report starts the next
-        cache.add(key, 0, RATE_WINDOW_SECONDS)
-        count = cache.incr(key)
-    return count <= REPORTS_PER_HOUR
 
 
 def leaf_in_edition(edition, leaf_slug):
@@ -88,7 +53,7 @@ def report(edition, leaf_slug, *, address, quoted_text, correction, name="", con
     if row is None:
         raise WorkflowError(_("该版次中没有这个活页。"))
     ip_hash = address_hash(address)
-    if not _within_limit(ip_hash):
+    if not within_limit("errata:reports", ip_hash, REPORTS_PER_HOUR):
         raise RateLimited(
             _("您提交勘误过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
             % {"n": REPORTS_PER_HOUR}
