@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from textbooks import roles
-from workflow.models import CaseKind, ChangeCategory, Outcome, TrackKind
+from textbooks.models import Course
+from workflow.models import CaseKind, ChangeCategory, Edition, Outcome, Season, TrackKind
 from workflow.services import documents
 
 
@@ -198,3 +199,59 @@ class ErratumTriageForm(forms.Form):
             state="duplicate"
         )
         self.fields["original"].label_from_instance = lambda e: f"#{e.pk} {e.quoted_text[:30]}"
+
+
+class PlanForm(forms.Form):
+    """A new selection plan: which school (of those on whose committee the user sits), which
+    term."""
+
+    school = forms.ModelChoiceField(label=_("学校"), queryset=None)
+    year = forms.IntegerField(label=_("学年"), min_value=2000, max_value=2100)
+    season = forms.ChoiceField(label=_("学期"), choices=Season.choices)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class LineForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("课程"), queryset=Course.objects.all())
+    edition = forms.ModelChoiceField(
+        label=_("教材（现行版）"),
+        queryset=Edition.objects.current().select_related("textbook").order_by("textbook__title"),
+    )
+    expected_students = forms.IntegerField(label=_("预计使用人数"), min_value=1, max_value=100000)
+    reason = forms.CharField(
+        label=_("选用理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("所选不是国家规划教材时必填"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].label_from_instance = lambda e: (
+            _("《%(title)s》第 %(version)s 版（%(tier)s）")
+            % {
+                "title": e.textbook.title,
+                "version": e.version,
+                "tier": e.textbook.get_tier_display(),
+            }
+        )
+
+
+class AnswerForm(forms.Form):
+    """The province's answer to a filed plan."""
+
+    accept = forms.TypedChoiceField(
+        label=_("审核结论"),
+        choices=[("1", _("通过备案")), ("0", _("退回"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("审核意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("退回时必须说明理由"),
+    )
