@@ -3,6 +3,7 @@ review. Thin: who may see what, a form, one service call."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -105,7 +106,7 @@ ACTIONS = {
 def plan_action(request, pk, action):
     plan = _visible_plan(request, pk)
     if action not in ACTIONS:
-        raise PermissionDenied
+        raise Http404
     operation, success = ACTIONS[action]
     try:
         operation(plan, user=request.user)
