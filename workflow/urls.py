@@ -3,7 +3,7 @@ admin-access check to every one)."""
 
 from django.urls import path
 
-from workflow.views import admin, changes, errata
+from workflow.views import admin, changes, compliance, errata
 from workflow.views import selection as selection_views
 
 app_name = "workflow"
@@ -41,4 +41,6 @@ urlpatterns = [
         selection_views.plan_action,
         name="selection_action",
     ),
+    path("compliance/", compliance.dashboard, name="compliance"),
+    path("compliance/export.xlsx", compliance.export_xlsx, name="compliance_xlsx"),
 ]

@@ -114,6 +114,39 @@ def add_lifecycle_panel(request, panels):
         panels.append(LifecyclePanel(watchlist(textbooks), scope.scope_label(request.user)))
 
 
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scope.is_administrator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_compliance_menu_item():
+    return AdministratorMenuItem(
+        _("达标情况"), reverse("workflow:compliance"), icon_name="doc-full", order=225
+    )
+
+
+class CompliancePanel(Component):
+    """Dashboard: a link to the compliance dashboard (its figures are computed there, not on
+    every visit of the home page)."""
+
+    name = "compliance"
+    order = 55
+    template_name = "workflow/admin/compliance_panel.html"
+
+    def __init__(self, scope_label):
+        self.scope_label = scope_label
+
+    def get_context_data(self, parent_context):
+        return {"scope": self.scope_label}
+
+
+@hooks.register("construct_homepage_panels")
+def add_compliance_panel(request, panels):
+    if scope.is_administrator(request.user):
+        panels.append(CompliancePanel(scope.scope_label(request.user)))
+
+
 @hooks.register(media_hooks.ASSETS_IN_USE)
 def assets_pinned():
     """Editions stay readable and cases reviewable: the assets they pin are kept."""
