@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cms.demo import catalogue as data
 from cms.demo.content import MEDIA_ASSETS, TEXTBOOKS
+from cms.demo.selection import load_selection
 from media.models import MediaAsset
 from media.services import create_asset
 from textbooks.blocks import LeafStreamBlock
@@ -71,6 +72,7 @@ class DemoLoader:
         self.load_majors_and_courses()
         for spec in TEXTBOOKS:
             self.load_textbook(spec)
+        load_selection(self.users)
         return self.users
 
     def load_institutions(self):
