@@ -2,6 +2,7 @@
 as an SVG chart with its table, and the same tables as an XLSX workbook."""
 
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -204,7 +205,9 @@ def export_xlsx(request):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for section in sections(figures):
-        sheet = workbook.create_sheet(section.title[:31])
+        # Excel forbids some characters in sheet names and allows 31 characters.
+        name = re.sub(r"[\[\]:*?/\\]", "-", str(section.title))[:31]
+        sheet = workbook.create_sheet(name)
         sheet.append([str(h) for h in section.headers])
         for row in section.rows:
             sheet.append([c if isinstance(c, int | float) else str(c) for c in row])
