@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", catalogue_search, name="catalogue_search"),
     path("", include("cms.site.urls")),
     path("", include("cms.site.media_urls")),
+    path("", include("cms.site.schools")),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 
 from cms.search import service
 from textbooks.models import CatalogueIndexPage, TextbookPage, UnitPage
+from workflow.services import selection
 from workflow.services.reading import current_leaf, leaf_reading, textbook_reading
 
 
@@ -37,6 +38,8 @@ def textbook(request, page):
     pinned = reading["edition"].textbook_revision.as_object()
     context = pinned.get_context(request)
     context.update(reading)
+    context["selection_term"] = selection.term_label(*selection.current_term())
+    context["schools_selecting"] = selection.schools_selecting(page.textbook)
     return _render(request, pinned, context)
 
 
