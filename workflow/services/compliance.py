@@ -9,12 +9,18 @@ schools. Scope: a list of province codes (the viewer's, textbooks.scope), or eve
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from textbooks import scope
 from textbooks.models import PROVINCES, CourseType, Institution, InstitutionKind, Textbook, Tier
 from workflow import hooks
-from workflow.models import LifecycleState, PlanBatch, SelectionLine, SelectionPlan
+from workflow.models import (
+    LifecycleState,
+    PlanBatch,
+    SelectionLine,
+    SelectionPlan,
+    TextbookLifecycle,
+)
 from workflow.models.planning import BatchState
 from workflow.models.selection import IN_FORCE
 from workflow.services.selection import current_term
@@ -107,8 +113,24 @@ def figures(provinces=None, term=None):
         Textbook.objects.all() if nationwide else Textbook.objects.filter(province__in=provinces)
     )
     result.co_developed_target = settings.COMPLIANCE_CO_DEVELOPED_TARGET
-    result.co_developed_planned = textbooks.filter(tier=Tier.NATIONAL).co_developed().count()
+    # One pass over the co-developers, grouped by textbook (not two EXISTS per textbook).
+    through = Textbook.co_developers.through.objects.filter(
+        textbook__in=textbooks.filter(tier=Tier.NATIONAL)
+    )
+    result.co_developed_planned = (
+        through.values("textbook")
+        .annotate(
+            schools=Count("pk", filter=Q(institution__kind=InstitutionKind.SCHOOL)),
+            enterprises=Count("pk", filter=Q(institution__kind=InstitutionKind.ENTERPRISE)),
+        )
+        .filter(schools__gt=0, enterprises__gt=0)
+        .order_by()
+        .count()
+    )
 
+    not_latest = TextbookLifecycle.objects.filter(
+        textbook_id=OuterRef("edition__textbook_id"), state__in=NOT_LATEST
+    )
     lines = (
         SelectionLine.objects.filter(
             plan__year=year,
@@ -120,11 +142,7 @@ def figures(provinces=None, term=None):
         .values("plan__school__province")
         .annotate(
             lines=Count("pk"),
-            latest=Count(
-                "pk",
-                filter=Q(edition__is_current=True)
-                & ~Q(edition__textbook__lifecycle__state__in=NOT_LATEST),
-            ),
+            latest=Count("pk", filter=Q(edition__is_current=True) & ~Exists(not_latest)),
         )
         .order_by()
     )
