@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '选用计划',
                 'verbose_name_plural': '选用计划',
-                'ordering': ['-year', '-season', 'school__name'],
+                'ordering': ['-year', 'season', 'pk'],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),

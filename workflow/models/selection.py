@@ -80,7 +80,8 @@ class SelectionPlan(ConcurrentTransitionMixin, models.Model):
     state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, protected=True)
 
     class Meta:
-        ordering = ["-year", "-season", "school__name"]
+        # Latest term first: within a year autumn follows spring, and "autumn" < "spring".
+        ordering = ["-year", "season", "pk"]
         verbose_name = _("选用计划")
         verbose_name_plural = _("选用计划")
         constraints = [

@@ -396,7 +396,7 @@ def flag_superseded(edition):
 def filed_plans(school):
     """The plans ``school`` teaches from, latest term first."""
     return SelectionPlan.objects.filter(school=school, state__in=IN_FORCE).order_by(
-        "-year", "-season"
+        "-year", "season"
     )
 
 

@@ -39,7 +39,7 @@ def plan_list(request):
         "workflow/admin/selection_list.html",
         {
             "form": form if schools.exists() else None,
-            "plans": plans.order_by("-year", "-season", "school__name")[:200],
+            "plans": plans.order_by("-year", "season", "school__name")[:200],
             "to_review": selection.plans_to_review(user).select_related("school"),
         },
     )
