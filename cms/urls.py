@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("cms.site.urls")),
     path("", include("cms.site.notice_urls")),
     path("", include("cms.site.media_urls")),
+    path("", include("cms.site.schools")),
 ]
 
 if settings.DEBUG:

@@ -14,7 +14,7 @@ from wagtail.models import Page
 from textbooks import scope
 from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
-from textbooks.models import Course, Institution, Major, Textbook
+from textbooks.models import Course, Institution, Major, Membership, Textbook
 from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
 from textbooks.views import import_spreadsheet
 
@@ -90,7 +90,19 @@ class InstitutionViewSet(ModelViewSet):
     list_export = ["code", "name", "kind", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "code"]
-    form_fields = ["name", "code", "kind", "province", "members"]
+    form_fields = ["name", "code", "kind", "province"]
+
+
+class MembershipViewSet(ModelViewSet):
+    """Members and their roles are kept here, one row per person and institution."""
+
+    model = Membership
+    icon = "group"
+    menu_label = _("单位成员")
+    list_display = ["institution", "user", "role"]
+    list_filter = ["role", "institution__kind"]
+    search_fields = ["institution__name", "user__username", "user__last_name"]
+    form_fields = ["institution", "user", "role"]
 
 
 class TextbookIndexView(generic.IndexView):
@@ -186,7 +198,7 @@ class CatalogueViewSetGroup(ViewSetGroup):
     menu_label = _("教材目录")
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (TextbookViewSet, MajorViewSet, CourseViewSet, InstitutionViewSet)
+    items = (TextbookViewSet, MajorViewSet, CourseViewSet, InstitutionViewSet, MembershipViewSet)
 
 
 @hooks.register("register_admin_viewset")

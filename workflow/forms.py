@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from textbooks import roles
 from textbooks.models import PROVINCES, Course, Textbook, TextbookKind, Tier
-from workflow.models import CaseKind, ChangeCategory, Outcome, PlanTier, TrackKind
+from workflow.models import (
+    CaseKind,
+    ChangeCategory,
+    Edition,
+    Outcome,
+    PlanTier,
+    Season,
+    TrackKind,
+)
 from workflow.models.planning import FORM_CHOICES
 from workflow.services import documents
 
@@ -369,6 +377,19 @@ class FilingForm(forms.Form):
         self.fields["school"].queryset = schools
 
 
+class PlanForm(forms.Form):
+    """A new selection plan: which school (of those on whose committee the user sits), which
+    term."""
+
+    school = forms.ModelChoiceField(label=_("学校"), queryset=None)
+    year = forms.IntegerField(label=_("学年"), min_value=2000, max_value=2100)
+    season = forms.ChoiceField(label=_("学期"), choices=Season.choices)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
 class FilingAnswerForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("处理"),
@@ -380,4 +401,47 @@ class FilingAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text=_("退回时必填"),
+    )
+
+
+class LineForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("课程"), queryset=Course.objects.all())
+    edition = forms.ModelChoiceField(
+        label=_("教材（现行版）"),
+        queryset=Edition.objects.current().select_related("textbook").order_by("textbook__title"),
+    )
+    expected_students = forms.IntegerField(label=_("预计使用人数"), min_value=1, max_value=100000)
+    reason = forms.CharField(
+        label=_("选用理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("所选不是国家规划教材时必填"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].label_from_instance = lambda e: (
+            _("《%(title)s》第 %(version)s 版（%(tier)s）")
+            % {
+                "title": e.textbook.title,
+                "version": e.version,
+                "tier": e.textbook.get_tier_display(),
+            }
+        )
+
+
+class SelectionAnswerForm(forms.Form):
+    """The province's answer to a filed plan."""
+
+    accept = forms.TypedChoiceField(
+        label=_("审核结论"),
+        choices=[("1", _("通过备案")), ("0", _("退回"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("审核意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("退回时必须说明理由"),
     )

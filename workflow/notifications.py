@@ -167,3 +167,56 @@ def edition_published(edition):
         )
 
     _send(compose, writers_of(edition.textbook))
+
+
+def selection_filed(plan):
+    def compose():
+        values = {"school": plan.school.name, "term": plan.term_label}
+        values["url"] = _url("workflow:selection_review", plan.pk)
+        return (
+            _("【选用备案】%(school)s %(term)s 选用计划待审核") % values,
+            _("%(school)s 已报备 %(term)s 的教材选用计划，请审核：\n%(url)s") % values,
+        )
+
+    _send(compose, scope.provincial_administrators(plan.school.province))
+
+
+def selection_answered(plan, committee):
+    def compose():
+        values = {
+            "school": plan.school.name,
+            "term": plan.term_label,
+            "state": plan.get_state_display(),
+            "answer": plan.answer or "—",
+            "url": _url("workflow:selection_plan", plan.pk),
+        }
+        return (
+            _("【选用备案】%(term)s 选用计划：%(state)s") % values,
+            _("%(school)s %(term)s 的选用计划：%(state)s。\n审核意见：%(answer)s\n%(url)s")
+            % values,
+        )
+
+    _send(compose, committee)
+
+
+def selection_flagged(plan, lines, committee):
+    """Tell a school's committee which of its selected textbooks changed (suspended, retired,
+    superseded) and must be chosen again."""
+
+    def compose():
+        values = {
+            "school": plan.school.name,
+            "term": plan.term_label,
+            "url": _url("workflow:selection_plan", plan.pk),
+        }
+        listed = "\n".join(
+            _("%(course)s：%(reason)s") % {"course": line.course.name, "reason": line.flag_reason}
+            for line in lines
+        )
+        return (
+            _("【选用提醒】%(school)s %(term)s 有教材需重新选用") % values,
+            _("以下课程所选教材已有变化，请选用委员会重新选用：\n%(lines)s\n\n%(url)s")
+            % {**values, "lines": listed},
+        )
+
+    _send(compose, committee)

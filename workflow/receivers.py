@@ -8,12 +8,15 @@ clocks. The archive is written once publishing has committed.
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django_fsm.signals import post_transition
 
 from textbooks.models import Textbook
 from workflow.archives import archive_edition
-from workflow.models import Edition, TextbookLifecycle
+from workflow.models import Edition, LifecycleState, TextbookLifecycle
+from workflow.services import selection
 from workflow.services.lifecycle import record_edition
-from workflow.signals import edition_published
+from workflow.services.selection_rules import OUT_OF_SERVICE
+from workflow.signals import edition_published, lifecycles_moved
 
 
 @receiver(post_save, sender=Textbook)
@@ -31,3 +34,21 @@ def restart_clocks(sender, instance, created, raw=False, **kwargs):
 @receiver(edition_published)
 def archive_published_edition(sender, edition, **kwargs):
     archive_edition(edition)
+
+
+# Selection: a school's filed choice is flagged when its textbook leaves service or a new
+# edition supersedes the one chosen (workflow.services.selection.flag_lines).
+@receiver(post_transition, sender=TextbookLifecycle)
+def flag_selections_of_textbook(sender, instance, name, target, **kwargs):
+    if "exception" not in kwargs and target in OUT_OF_SERVICE:
+        selection.flag_textbook(instance.textbook, LifecycleState(target).label)
+
+
+@receiver(lifecycles_moved)
+def flag_selections_after_sweep(sender, **kwargs):
+    selection.flag_out_of_service()
+
+
+@receiver(edition_published)
+def flag_selections_of_superseded_edition(sender, edition, **kwargs):
+    selection.flag_superseded(edition)

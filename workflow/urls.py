@@ -3,7 +3,8 @@ admin-access check to every one)."""
 
 from django.urls import path
 
-from workflow.views import admin, changes, errata
+from workflow.views import admin, changes, compliance, errata
+from workflow.views import selection as selection_views
 
 app_name = "workflow"
 
@@ -27,4 +28,19 @@ urlpatterns = [
         changes.textbook_lifecycle,
         name="textbook_lifecycle",
     ),
+    path("selections/", selection_views.plan_list, name="selections"),
+    path("selections/<int:pk>/", selection_views.plan_detail, name="selection_plan"),
+    path(
+        "selections/<int:pk>/lines/<int:line_id>/delete/",
+        selection_views.remove_line,
+        name="selection_remove_line",
+    ),
+    path("selections/<int:pk>/review/", selection_views.review, name="selection_review"),
+    path(
+        "selections/<int:pk>/<str:action>/",
+        selection_views.plan_action,
+        name="selection_action",
+    ),
+    path("compliance/", compliance.dashboard, name="compliance"),
+    path("compliance/export.xlsx", compliance.export_xlsx, name="compliance_xlsx"),
 ]

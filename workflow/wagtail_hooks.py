@@ -8,12 +8,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
-from textbooks import scope
+from textbooks import membership, scope
 from textbooks.imports import IMPORTERS_HOOK
 from workflow import planning_urls, urls
 from workflow.archives import archived_keys
 from workflow.imports import ApplicationImporter
-from workflow.models import EditionAsset, EditionLeaf, PinnedAsset, PinnedRevision
+from workflow.models import EditionAsset, EditionLeaf, PinnedAsset, PinnedRevision, SelectionLine
+from workflow.models.selection import IN_FORCE
 from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
 from workflow.views.admin import my_open_assignments
@@ -49,6 +50,48 @@ def register_review_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_errata_menu_item():
     return MenuItem(_("勘误处理"), reverse("workflow:errata"), icon_name="warning", order=215)
+
+
+class SelectionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return (
+            scope.is_administrator(request.user)
+            or membership.committee_schools(request.user).exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_selection_menu_item():
+    return SelectionMenuItem(
+        _("选用备案"), reverse("workflow:selections"), icon_name="list-ul", order=220
+    )
+
+
+class SelectionFlagsPanel(Component):
+    """Dashboard: the committee's selected textbooks that changed and must be chosen again."""
+
+    name = "selection_flags"
+    order = 40
+    template_name = "workflow/admin/selection_flags_panel.html"
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def get_context_data(self, parent_context):
+        return {"lines": self.lines}
+
+
+@hooks.register("construct_homepage_panels")
+def add_selection_flags_panel(request, panels):
+    lines = list(
+        SelectionLine.objects.filter(
+            plan__school__in=membership.committee_schools(request.user),
+            plan__state__in=IN_FORCE,
+            flagged_at__isnull=False,
+        ).select_related("plan__school", "course", "edition__textbook")[:50]
+    )
+    if lines:
+        panels.append(SelectionFlagsPanel(lines))
 
 
 class MyReviewsPanel(Component):
@@ -96,6 +139,39 @@ def add_lifecycle_panel(request, panels):
 @hooks.register(IMPORTERS_HOOK)
 def application_importer():
     return ApplicationImporter
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scope.is_administrator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_compliance_menu_item():
+    return AdministratorMenuItem(
+        _("达标情况"), reverse("workflow:compliance"), icon_name="doc-full", order=225
+    )
+
+
+class CompliancePanel(Component):
+    """Dashboard: a link to the compliance dashboard (its figures are computed there, not on
+    every visit of the home page)."""
+
+    name = "compliance"
+    order = 55
+    template_name = "workflow/admin/compliance_panel.html"
+
+    def __init__(self, scope_label):
+        self.scope_label = scope_label
+
+    def get_context_data(self, parent_context):
+        return {"scope": self.scope_label}
+
+
+@hooks.register("construct_homepage_panels")
+def add_compliance_panel(request, panels):
+    if scope.is_administrator(request.user):
+        panels.append(CompliancePanel(scope.scope_label(request.user)))
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cms.demo import catalogue as data
 from cms.demo.content import MEDIA_ASSETS, TEXTBOOKS
 from cms.demo.planning import load_planning
+from cms.demo.selection import load_selection
 from media.models import MediaAsset
 from media.services import create_asset
 from textbooks.blocks import LeafStreamBlock
@@ -73,6 +74,7 @@ class DemoLoader:
         for spec in TEXTBOOKS:
             self.load_textbook(spec)
         load_planning(self.users, self.log)
+        load_selection(self.users)
         return self.users
 
     def load_institutions(self):

@@ -225,6 +225,13 @@ LIFECYCLE_RETIREMENT_AFTER_MONTHS = 36  # no published revision this long: propo
 PLANNING_NOTICE_DAYS = 7
 PLANNING_OBJECTIONS_PER_HOUR = 5
 
+# Selection (workflow/selection): a plan is approved when more than this share of the school's
+# committee members approve it, and announced at the school this many days before filing.
+SELECTION_QUORUM = 0.5
+SELECTION_NOTICE_DAYS = 3
+# The action plan's target for school–enterprise co-developed national planned textbooks.
+COMPLIANCE_CO_DEVELOPED_TARGET = 10_000
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "textbooks@example.org")
 

@@ -16,6 +16,7 @@ from cms.site import breadcrumbs
 from cms.site.editions import leaf_context
 from textbooks.models import CatalogueIndexPage, InstitutionKind, TextbookPage, UnitPage
 from textbooks.names import display_name
+from workflow.services import selection
 from workflow.services.reading import current_leaf, textbook_reading
 
 
@@ -60,6 +61,8 @@ def textbook(request, page):
     context.update(reading)
     context["credits"] = credits(reading["textbook"])
     context["breadcrumbs"] = breadcrumbs.here(breadcrumbs.catalogue(), pinned.title)
+    context["selection_term"] = selection.term_label(*selection.current_term())
+    context["schools_selecting"] = selection.schools_selecting(page.textbook)
     return _render(request, pinned, context)
 
 

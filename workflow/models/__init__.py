@@ -32,6 +32,13 @@ from .review import (
     ReviewTrack,
     TrackKind,
 )
+from .selection import (
+    Season,
+    SelectionApproval,
+    SelectionLine,
+    SelectionPlan,
+    SelectionState,
+)
 
 __all__ = [
     "BatchState",
@@ -45,6 +52,11 @@ __all__ = [
     "PlanScore",
     "PlanTier",
     "SchoolFiling",
+    "Season",
+    "SelectionApproval",
+    "SelectionLine",
+    "SelectionPlan",
+    "SelectionState",
     "OPEN_STATES",
     "AssignmentState",
     "AuditLogEntry",

@@ -82,12 +82,13 @@ def _lock(obj):
     return locked
 
 
-def _move(obj, name, *, by, reason=""):
-    """Run transition ``name`` and save; an illegal one raises WorkflowError."""
+def _move(obj, name, *, by, reason="", labels=ACTION_LABELS):
+    """Run transition ``name`` and save; an illegal one raises WorkflowError (``labels`` name
+    the transitions in it)."""
     if not can_proceed(getattr(obj, name)):
         raise WorkflowError(
             _("当前状态为“%(state)s”，不能%(action)s。")
-            % {"state": obj.get_state_display(), "action": ACTION_LABELS[name]}
+            % {"state": obj.get_state_display(), "action": labels[name]}
         )
     getattr(obj, name)(by=by, reason=reason)
     try:

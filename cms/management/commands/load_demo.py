@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo.catalogue import ACCOUNTS, PASSWORD
 from cms.demo.loader import DemoLoader
+from cms.demo.selection import committee_accounts
 
 
 class Command(BaseCommand):
@@ -16,3 +17,6 @@ class Command(BaseCommand):
         )
         for username, (last, first), role, _institution in ACCOUNTS:
             self.stdout.write(f"  {username:<18} {last}{first:<6} {role or '超级管理员 superuser'}")
+        self.stdout.write("  选用委员会委员 / selection committee members:")
+        for username, name, school in committee_accounts():
+            self.stdout.write(f"  {username:<18} {name:<8} {school}")

@@ -1,0 +1,132 @@
+"""Selection over HTTP: the committee drafts, approves, announces and files a plan; the
+province accepts it; a later suspension flags it and the committee hears of it."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from workflow.models import SelectionPlan, TextbookLifecycle
+from workflow.services import selection
+
+from .selection import after_notice, one_reviewer, school_world
+
+__all__ = ["one_reviewer", "school_world"]
+
+
+def post_action(client, plan, action):
+    return client.post(reverse("workflow:selection_action", args=[plan.pk, action]), follow=True)
+
+
+def test_a_valid_plan_approved_announced_filed_and_accepted_over_http(
+    client, school_world, django_capture_on_commit_callbacks
+):
+    first, second, _third = school_world["committee"]
+    year, season = selection.current_term()
+    client.force_login(first)
+    response = client.post(
+        reverse("workflow:selections"),
+        {"school": school_world["school"].pk, "year": year, "season": season},
+        follow=True,
+    )
+    plan = SelectionPlan.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("workflow:selection_plan", args=[plan.pk])
+    response = client.post(
+        reverse("workflow:selection_plan", args=[plan.pk]),
+        {
+            "course": school_world["course"].pk,
+            "edition": school_world["edition"].pk,
+            "expected_students": "45",
+            "reason": "",
+        },
+        follow=True,
+    )
+    assert "已保存课程“数控机床编程与操作”的选用" in response.content.decode()
+    assert "violations" not in response.content.decode()
+
+    response = post_action(client, plan, "approve")
+    assert "1 / 3 名委员同意（需 2 名）" in response.content.decode()
+    client.force_login(second)
+    response = post_action(client, plan, "approve")
+    assert 'id="plan-state">委员会已通过' in response.content.decode()
+    response = post_action(client, plan, "start_notice")
+    assert "校内公示至" in response.content.decode()
+    response = post_action(client, plan, "file")
+    assert "公示期满后才能报备" in response.content.decode()
+    plan.refresh_from_db()
+    with after_notice(plan), django_capture_on_commit_callbacks(execute=True):
+        response = post_action(client, plan, "file")
+    assert 'id="plan-state">已备案待审核' in response.content.decode()
+
+    province = school_world["users"]["province"]
+    client.force_login(province)
+    listing = client.get(reverse("workflow:selections")).content.decode()
+    assert reverse("workflow:selection_review", args=[plan.pk]) in listing
+    response = client.post(
+        reverse("workflow:selection_review", args=[plan.pk]), {"accept": "0", "reason": ""}
+    )
+    assert "请说明退回的理由" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("workflow:selection_review", args=[plan.pk]),
+            {"accept": "1", "reason": "同意备案"},
+            follow=True,
+        )
+    assert 'id="plan-state">备案通过' in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox if "备案通过" in m.subject) == [
+        "member1@example.org",
+        "member2@example.org",
+        "member3@example.org",
+    ]
+
+    # Later the textbook is suspended: the plan is flagged and the committee is told.
+    mail.outbox.clear()
+    lifecycle = TextbookLifecycle.objects.get(textbook=school_world["textbook"])
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.suspend(by=None, reason="逾期未修订超过宽限期")
+        lifecycle.save()
+    assert SelectionPlan.objects.get(pk=plan.pk).state == "flagged"
+    assert len(mail.outbox) == 3 and "有教材需重新选用" in mail.outbox[0].subject
+    client.force_login(first)
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "需重新选用的教材" in dashboard and "暂停使用" in dashboard
+
+
+@pytest.mark.parametrize("who", ["teacher", "other_province", "anonymous"])
+def test_outsiders_cannot_see_or_move_a_plan(client, school_world, make_user, who):
+    from textbooks import roles
+    from textbooks.models import Institution
+
+    plan = selection.create_plan(
+        user=school_world["committee"][0], school=school_world["school"], year=2027, season="spring"
+    )
+    if who == "teacher":
+        client.force_login(school_world["teacher"])
+    elif who == "other_province":
+        zj = Institution.objects.create(name="浙江省教育厅", kind="authority", province="ZJ")
+        client.force_login(make_user("zj", roles.PROVINCIAL_ADMIN, institution=zj))
+    for url in (
+        reverse("workflow:selection_plan", args=[plan.pk]),
+        reverse("workflow:selection_review", args=[plan.pk]),
+    ):
+        assert client.get(url).status_code in (302, 403, 404)
+    response = client.post(reverse("workflow:selection_action", args=[plan.pk, "approve"]))
+    assert response.status_code in (302, 403, 404)
+    assert not plan.approvals.exists()
+
+
+def test_an_unknown_action_or_bad_line_is_refused_without_a_server_error(client, school_world):
+    member = school_world["committee"][0]
+    plan = selection.create_plan(
+        user=member, school=school_world["school"], year=2027, season="spring"
+    )
+    client.force_login(member)
+    assert (
+        client.post(reverse("workflow:selection_action", args=[plan.pk, "explode"])).status_code
+        == 404
+    )
+    response = client.post(
+        reverse("workflow:selection_plan", args=[plan.pk]),
+        {"course": "x", "edition": "999999", "expected_students": "-3"},
+    )
+    assert response.status_code == 200
+    assert "error-message" in response.content.decode()
