@@ -13,6 +13,7 @@ from textbooks.models import Textbook
 from workflow.archives import archive_edition
 from workflow.models import Edition, TextbookLifecycle
 from workflow.services.lifecycle import record_edition
+from workflow.services.sampling import record_corrective_edition
 from workflow.signals import edition_published
 
 
@@ -31,3 +32,9 @@ def restart_clocks(sender, instance, created, raw=False, **kwargs):
 @receiver(edition_published)
 def archive_published_edition(sender, edition, **kwargs):
     archive_edition(edition)
+
+
+@receiver(edition_published)
+def rectify_sampling_checks(sender, edition, **kwargs):
+    """A corrective edition published by the deadline rectifies a failed sampling check."""
+    record_corrective_edition(edition)
