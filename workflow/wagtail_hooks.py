@@ -29,6 +29,11 @@ def register_errata_menu_item():
     return MenuItem(_("勘误处理"), reverse("workflow:errata"), icon_name="warning", order=215)
 
 
+@hooks.register("register_admin_menu_item")
+def register_sampling_menu_item():
+    return MenuItem(_("抽查与退出"), reverse("workflow:sampling"), icon_name="doc-full", order=217)
+
+
 class MyReviewsPanel(Component):
     """Dashboard: the reviewer's open assignments, earliest due date first."""
 

@@ -2,6 +2,7 @@
 inspectors who check them, and the rectification of those that fail."""
 
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -288,3 +289,7 @@ class SamplingEvidence(models.Model):
 
     def __str__(self):
         return self.file.name
+
+    @property
+    def filename(self):
+        return PurePath(self.file.name).name
