@@ -18,11 +18,12 @@ import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +31,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from textbooks import scope
 from textbooks.i18n import clauses, in_record_language
-from textbooks.models import PROVINCES, Major, Textbook, Tier
+from textbooks.models import PROVINCES, Textbook, Tier
 from workflow import notifications
 from workflow.models import (
     OPEN_STATES,
@@ -56,8 +57,9 @@ from workflow.services.rules import recusal_reason, reviewer_qualification_error
 # The draw, as a pure function of the catalogue: what the property test exercises.
 
 
-@dataclass(frozen=True, order=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A textbook in use as the draw sees it; ordered by pk (a tuple, pk first)."""
+
     pk: int
     province: str
     tier: str
@@ -69,11 +71,12 @@ class Candidate:
 
 
 def _strata(candidates):
-    """{stratum: [candidates by pk]}, strata in sorted order."""
+    """{stratum: [candidates by pk]}, strata in sorted order. One sort of the whole (linear
+    on rows already in pk order), then grouping keeps that order."""
     groups = defaultdict(list)
-    for candidate in candidates:
-        groups[candidate.stratum].append(candidate)
-    return {key: sorted(groups[key]) for key in sorted(groups)}
+    for candidate in sorted(candidates):
+        groups[candidate[1:]].append(candidate)  # (province, tier, category)
+    return {key: groups[key] for key in sorted(groups)}
 
 
 def _round_half_up(value):
@@ -147,16 +150,27 @@ def in_use_textbooks():
     return Textbook.objects.filter(lifecycle__state__in=IN_USE)
 
 
-def population(textbooks=None):
-    """Every textbook in use as a Candidate, its major category the first of its majors by
-    code (none: ""). One query."""
-    category = Major.objects.filter(textbooks=OuterRef("pk")).order_by("code").values("category")
-    rows = (
-        (textbooks if textbooks is not None else in_use_textbooks())
-        .annotate(_category=Subquery(category[:1]))
-        .values_list("pk", "province", "tier", "_category")
-    )
-    return [Candidate(pk, province, tier, category or "") for pk, province, tier, category in rows]
+def population(province=None):
+    """Every textbook in use (of ``province`` if given) as a Candidate, its major category
+    that of the first of its majors by code (none: ""). Two plain queries: a correlated
+    subquery per textbook, or a GROUP BY, costs seconds at 100,000 textbooks; the majors are
+    read without the in-use filter, which costs more than the few rows it would spare."""
+    textbooks = in_use_textbooks()
+    links = Textbook.majors.through.objects.all()
+    if province is not None:
+        textbooks = textbooks.filter(province=province)
+        links = links.filter(textbook__province=province)
+    first = {}  # textbook id -> (major code, category)
+    for textbook_id, code, category in links.values_list(
+        "textbook_id", "major__code", "major__category"
+    ).order_by():
+        if textbook_id not in first or code < first[textbook_id][0]:
+            first[textbook_id] = (code, category)
+    none = ("", "")
+    return [
+        Candidate(pk, province, tier, first.get(pk, none)[1])
+        for pk, province, tier in textbooks.values_list("pk", "province", "tier").order_by("pk")
+    ]
 
 
 @dataclass
@@ -280,11 +294,14 @@ def _province_rows(campaign, pool, sample):
     """Per province: in use, drawn nationally, drawn provincially (this cycle, this draw
     included)."""
     in_use = Counter(c.province for c in pool)
+    checks = SamplingCheck.objects.filter(cycle=campaign.cycle).exclude(campaign=campaign)
+    if campaign.level == CampaignLevel.PROVINCIAL:
+        checks = checks.filter(province=campaign.province)
     drawn = Counter(
-        (row["province"], row["campaign__level"])
-        for row in SamplingCheck.objects.filter(cycle=campaign.cycle)
-        .exclude(campaign=campaign)
-        .values("province", "campaign__level")
+        {
+            (row["province"], row["campaign__level"]): row["n"]
+            for row in checks.values("province", "campaign__level").annotate(n=Count("pk"))
+        }
     )
     for candidate in sample:
         drawn[(candidate.province, campaign.level)] += 1
@@ -307,6 +324,52 @@ def _province_rows(campaign, pool, sample):
     ]
 
 
+CHECK_COLUMNS = ["campaign", "textbook", "cycle", "province", "tier", "category", "state"]
+
+
+def _insert_checks(campaign, sample):
+    """One pending row per drawn textbook, set-based: on PostgreSQL one INSERT … SELECT FROM
+    unnest(arrays), elsewhere multi-row VALUES in batches. Building 20,000 model instances
+    for bulk_create costs seconds. Blank text columns are given; the rest are nullable."""
+    if not sample:
+        return
+    meta = SamplingCheck._meta
+    quote = connection.ops.quote_name
+    names = [meta.get_field(name).column for name in CHECK_COLUMNS] + ["result_note"]
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                head + "SELECT %s, t, %s, p, r, c, %s, '' "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS s(t, p, r, c)",
+                [
+                    campaign.pk,
+                    campaign.cycle,
+                    "pending",
+                    [c.pk for c in sample],
+                    [c.province for c in sample],
+                    [c.tier for c in sample],
+                    [c.category for c in sample],
+                ],
+            )
+            return
+        row = f"({', '.join(['%s'] * len(names))})"
+        size = max(1, (connection.features.max_query_params or 10_000) // len(names))
+        for start in range(0, len(sample), size):
+            batch = sample[start : start + size]
+            cursor.execute(
+                head + "VALUES " + ", ".join([row] * len(batch)),
+                [
+                    value
+                    for c in batch
+                    for value in (
+                        campaign.pk, c.pk, campaign.cycle, c.province, c.tier, c.category,
+                        "pending", "",
+                    )
+                ],
+            )  # fmt: skip
+
+
 def draw(campaign, *, user=None, seed=None, dry_run=False):
     """Draw ``campaign``'s sample: with ``seed`` (else the recorded one, else a new random
     seed, recorded). ``dry_run`` computes and reports without writing, in any state: with
@@ -323,9 +386,11 @@ def draw(campaign, *, user=None, seed=None, dry_run=False):
                 )
         if seed is None:
             seed = campaign.seed if campaign.seed is not None else secrets.randbelow(2**31)
-        pool = population()
+        provincial = campaign.level == CampaignLevel.PROVINCIAL
+        pool = population(campaign.province if provincial else None)
         drawn_before = (
             SamplingCheck.objects.filter(cycle=campaign.cycle)
+            .filter(**({"province": campaign.province} if provincial else {}))
             .exclude(campaign=campaign)
             .values_list("textbook_id", flat=True)
         )
@@ -341,20 +406,7 @@ def draw(campaign, *, user=None, seed=None, dry_run=False):
         result = DrawResult(campaign, seed, sample, _province_rows(campaign, pool, sample), dry_run)
         if dry_run:
             return result
-        SamplingCheck.objects.bulk_create(
-            (
-                SamplingCheck(
-                    campaign=campaign,
-                    textbook_id=c.pk,
-                    cycle=campaign.cycle,
-                    province=c.province,
-                    tier=c.tier,
-                    category=c.category,
-                )
-                for c in sample
-            ),
-            batch_size=5000,
-        )
+        _insert_checks(campaign, sample)
         table = defaultdict(Counter)
         for c in pool:
             if campaign.level == CampaignLevel.NATIONAL or c.province == campaign.province:
