@@ -86,10 +86,11 @@ class SamplingCampaign(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return _("%(cycle)s 年%(place)s%(level)s") % {
+        if self.level == CampaignLevel.NATIONAL:
+            return _("%(cycle)s 年国家抽查") % {"cycle": self.cycle}
+        return _("%(cycle)s 年%(province)s省级抽查") % {
             "cycle": self.cycle,
-            "place": self.get_province_display(),
-            "level": self.get_level_display(),
+            "province": self.get_province_display(),
         }
 
     @transition(state, source=CampaignState.DRAFT, target=CampaignState.DRAWN)

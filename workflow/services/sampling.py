@@ -624,9 +624,10 @@ def record_corrective_edition(edition):
 
 
 def can_view_check(user, check):
-    """Administrators of its campaign and the inspectors named on it."""
+    """Administrators of its campaign or of its textbook, and the inspectors named on it."""
     return user.is_authenticated and (
         can_manage_campaign(user, check.campaign)
+        or scope.administers(user, check.textbook)
         or check.inspections.filter(inspector=user).exists()
     )
 

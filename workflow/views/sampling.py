@@ -218,7 +218,7 @@ def check_detail(request, pk):
         {
             "check": check,
             "inspections": inspections,
-            "show_reports": manages,
+            "show_reports": manages or scope.administers(user, check.textbook),
             "recusal": recusal,
             "assign_form": (assign_form or InspectorForm()) if acts and open_for_work else None,
             "report_form": (report_form or InspectionReportForm())
