@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -8,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from textbooks import roles
 from textbooks.models import PROVINCES, Course, Textbook, TextbookKind, Tier
 from workflow.models import (
+    CampaignLevel,
     CaseKind,
     ChangeCategory,
     Edition,
     Outcome,
     PlanTier,
+    RetirementProposal,
     Season,
     TrackKind,
 )
@@ -445,3 +448,131 @@ class SelectionAnswerForm(forms.Form):
         required=False,
         help_text=_("退回时必须说明理由"),
     )
+
+
+class CampaignForm(forms.Form):
+    cycle = forms.IntegerField(label=_("抽查年度"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label=_("层级"), choices=CampaignLevel.choices)
+    province = forms.ChoiceField(label=_("省份"), required=False, help_text=_("省级抽查必填"))
+    target_ratio = forms.DecimalField(
+        label=_("覆盖目标"), min_value=Decimal("0.01"), max_value=1, decimal_places=2
+    )
+    national_ratio = forms.DecimalField(
+        label=_("国家抽取比例"),
+        min_value=0,
+        max_value=1,
+        decimal_places=2,
+        help_text=_("国家抽查在每一层（省份×层级×专业大类）抽取的比例"),
+    )
+
+    def __init__(self, *args, provinces, **kwargs):
+        """``provinces``: those the administrator may run a provincial campaign for."""
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", "—"), *provinces]
+        if not self.is_bound:
+            self.initial.update(
+                cycle=timezone.localdate().year,
+                target_ratio=Decimal("0.50"),
+                national_ratio=Decimal("0.20"),
+            )
+
+
+class DrawForm(forms.Form):
+    seed = forms.IntegerField(
+        label=_("随机种子（可选）"),
+        required=False,
+        min_value=0,
+        max_value=2**62,
+        help_text=_("留空则随机生成并记录；用同一种子重新抽取得到同一样本"),
+    )
+
+
+class InspectorForm(ReviewerForm):
+    """An inspector and a due date (the reviewer list: experts only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].label = _("检查专家")
+        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
+            groups__name=roles.REVIEWER
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): a list, checked each."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class InspectionReportForm(forms.Form):
+    ideological_soundness = forms.TypedChoiceField(
+        label=_("思想性"), choices=SCORE_CHOICES, coerce=int
+    )
+    scientific_accuracy = forms.TypedChoiceField(
+        label=_("科学性"), choices=SCORE_CHOICES, coerce=int
+    )
+    suitability = forms.TypedChoiceField(label=_("适宜性"), choices=SCORE_CHOICES, coerce=int)
+    findings = forms.CharField(label=_("检查发现"), widget=forms.Textarea(attrs={"rows": 4}))
+    recommends_pass = forms.TypedChoiceField(
+        label=_("检查建议"),
+        choices=[("yes", _("合格")), ("no", _("不合格"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    evidence = MultipleFileField(label=_("证据材料"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = documents.accepted()
+
+
+class CheckResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("检查结论"),
+        choices=[("pass", _("合格")), ("fail", _("不合格"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("问题与整改要求"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("判定不合格时必填；将告知主编和编写人员"),
+    )
+
+
+class ProposeRetirementForm(forms.Form):
+    reason = forms.ChoiceField(label=_("退出事由"), choices=RetirementProposal.Reason.choices)
+    note = forms.CharField(
+        label=_("说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请说明提出退出建议的理由。")},
+    )
+
+
+class RetirementDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("决定"),
+        choices=[("retire", _("退出")), ("dismiss", _("不予退出"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("决定理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请写明决定的理由。")},
+    )
+    successor = forms.ModelChoiceField(label=_("替代教材（可选）"), queryset=None, required=False)
+
+    def __init__(self, *args, successors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = successors

@@ -220,3 +220,45 @@ def selection_flagged(plan, lines, committee):
         )
 
     _send(compose, committee)
+
+
+def inspector_assigned(inspection):
+    check = inspection.sampling_check
+
+    def compose():
+        values = {
+            "title": check.textbook.title,
+            "campaign": str(check.campaign),
+            "due": inspection.due_date.isoformat(),
+            "url": _url("workflow:sampling_check", check.pk),
+        }
+        return (
+            _("【抽查任务】《%(title)s》，截止 %(due)s") % values,
+            _("您被分配在%(campaign)s中检查《%(title)s》，请于 %(due)s 前提交检查报告：\n%(url)s")
+            % values,
+        )
+
+    _send(compose, [inspection.inspector])
+
+
+def check_failed(check):
+    """The textbook's writers: it failed, what to rectify, by when, through which case."""
+
+    def compose():
+        values = {
+            "title": check.textbook.title,
+            "campaign": str(check.campaign),
+            "note": check.result_note,
+            "due": check.rectification_due_on.isoformat(),
+            "url": _url("workflow:case", check.corrective_case_id),
+        }
+        return (
+            _("【抽查不合格】《%(title)s》须于 %(due)s 前完成整改") % values,
+            _(
+                "《%(title)s》在%(campaign)s中被判定为不合格：%(note)s\n"
+                "请于 %(due)s 前通过整改修订送审并发布整改版，逾期将被提出退出建议。\n%(url)s"
+            )
+            % values,
+        )
+
+    _send(compose, writers_of(check.textbook))

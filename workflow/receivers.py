@@ -15,6 +15,7 @@ from workflow.archives import archive_edition
 from workflow.models import Edition, LifecycleState, TextbookLifecycle
 from workflow.services import selection
 from workflow.services.lifecycle import record_edition
+from workflow.services.sampling import record_corrective_edition
 from workflow.services.selection_rules import OUT_OF_SERVICE
 from workflow.signals import edition_published, lifecycles_moved
 
@@ -52,3 +53,9 @@ def flag_selections_after_sweep(sender, **kwargs):
 @receiver(edition_published)
 def flag_selections_of_superseded_edition(sender, edition, **kwargs):
     selection.flag_superseded(edition)
+
+
+@receiver(edition_published)
+def rectify_sampling_checks(sender, edition, **kwargs):
+    """A corrective edition published by the deadline rectifies a failed sampling check."""
+    record_corrective_edition(edition)

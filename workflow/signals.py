@@ -16,6 +16,11 @@ edition_published = Signal()
 # no post_transition per row), with ``sender=TextbookLifecycle``. Receivers stay set-based:
 # the sweep's number of queries must not grow with the number of textbooks moved.
 lifecycles_moved = Signal()
+# Sent after the transaction that retired a textbook commits, with ``sender=Textbook``,
+# ``textbook=``, ``successor=`` (a Textbook or None) and ``reason=`` (the retirement
+# proposal's reason code, RetirementProposal.Reason). Selection connects to it: it refuses
+# new selections, flags existing ones and tells their schools.
+textbook_retired = Signal()
 
 
 @receiver(post_transition)

@@ -3,7 +3,7 @@ admin-access check to every one)."""
 
 from django.urls import path
 
-from workflow.views import admin, changes, compliance, errata
+from workflow.views import admin, changes, compliance, errata, sampling
 from workflow.views import selection as selection_views
 
 app_name = "workflow"
@@ -43,4 +43,22 @@ urlpatterns = [
     ),
     path("compliance/", compliance.dashboard, name="compliance"),
     path("compliance/export.xlsx", compliance.export_xlsx, name="compliance_xlsx"),
+    path("sampling/", sampling.campaign_list, name="sampling"),
+    path("sampling/report/", sampling.report, name="sampling_report"),
+    path("sampling/<int:pk>/", sampling.campaign_detail, name="sampling_campaign"),
+    path("sampling/<int:pk>/draw/", sampling.draw, name="sampling_draw"),
+    path("sampling/<int:pk>/conclude/", sampling.conclude, name="sampling_conclude"),
+    path("sampling/checks/<int:pk>/", sampling.check_detail, name="sampling_check"),
+    path(
+        "sampling/checks/<int:pk>/evidence/<int:evidence_id>/",
+        sampling.evidence,
+        name="sampling_evidence",
+    ),
+    path("retirements/", sampling.retirement_list, name="retirements"),
+    path("retirements/<int:pk>/", sampling.retirement_detail, name="retirement"),
+    path(
+        "textbooks/<int:textbook_id>/retire/",
+        sampling.propose_retirement,
+        name="propose_retirement",
+    ),
 ]

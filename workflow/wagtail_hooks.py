@@ -94,6 +94,11 @@ def add_selection_flags_panel(request, panels):
         panels.append(SelectionFlagsPanel(lines))
 
 
+@hooks.register("register_admin_menu_item")
+def register_sampling_menu_item():
+    return MenuItem(_("抽查与退出"), reverse("workflow:sampling"), icon_name="doc-full", order=217)
+
+
 class MyReviewsPanel(Component):
     """Dashboard: the reviewer's open assignments, earliest due date first."""
 

@@ -111,6 +111,14 @@ SCHEMAS = {
             "co_developed": {"type": "boolean"},
             "recently_updated": {"type": "boolean"},
             "status": {"oneOf": [_ref("Label"), {"type": "null"}]},
+            "successor": {
+                "oneOf": [
+                    _obj({"slug": STRING, "title": STRING, "url": NULLABLE_URL}),
+                    {"type": "null"},
+                ],
+                "description": "The textbook that replaced a retired one; url is null until "
+                "it has a published edition.",
+            },
             "badges": {
                 "type": "array",
                 "items": _ref("Label"),

@@ -89,7 +89,7 @@ def published_textbooks():
     return (
         Textbook.objects.with_co_developed()
         .filter(Exists(_current_editions()))
-        .select_related("lifecycle", "page", "publisher")
+        .select_related("lifecycle__successor", "page", "publisher")
         .prefetch_related(
             "courses",
             "majors",
@@ -175,10 +175,24 @@ def textbook_data(request, textbook):
         "status": (
             {"code": lifecycle.state, "label": lifecycle.get_state_display()} if lifecycle else None
         ),
+        "successor": _successor(request, lifecycle),
         "badges": badges,
         "current_edition": edition_data(request, textbook, edition),
         "url": _absolute(request, "api:textbook", textbook.slug),
         "web_url": _web_url(request, textbook),
+    }
+
+
+def _successor(request, lifecycle):
+    """The textbook that replaced a retired one (a query only for those that have one)."""
+    successor = lifecycle.successor if lifecycle else None
+    if successor is None:
+        return None
+    published = successor.editions.filter(is_current=True).exists()
+    return {
+        "slug": successor.slug,
+        "title": successor.title,
+        "url": _absolute(request, "api:textbook", successor.slug) if published else None,
     }
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import struct
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,11 +21,33 @@ from textbooks.blocks import LeafStreamBlock
 from textbooks.models import Course, Institution, Major, Textbook, TextbookPage, UnitPage
 from textbooks.services import create_textbook
 from textbooks.validators import isbn13_check_digit
-from workflow.models import CaseKind, ChangeCategory, Outcome, ReviewCase
-from workflow.services import publish, review
+from workflow.models import (
+    CampaignLevel,
+    CaseKind,
+    ChangeCategory,
+    Outcome,
+    RetirementProposal,
+    ReviewCase,
+    SamplingCampaign,
+    SamplingCheck,
+    TrackKind,
+)
+from workflow.services import publish, retirement, review, sampling
 from workflow.services.rules import recusal_reason, reviewer_qualification_error
 
 DEMO_SCORES = {"ideological_soundness": 5, "scientific_accuracy": 5, "suitability": 4}
+DEMO_SAMPLING_SEED = 2025
+# The demo's failed check falls on the first of these that the draw picks.
+DEMO_FAILING_PREFERENCE = ["smart-tax", "network-security-lab", "industrial-robot-programming"]
+DEMO_RETIRED = {
+    "slug": "cnc-lathe-2019",
+    "title": "数控车床加工技术（2019 版，校本）",
+    "tier": "school",
+    "chief": "author",
+    "courses": ["数控机床编程与操作"],
+    "majors": ["660103"],
+    "successor": "cnc-lathe-secondary",
+}
 
 # Textbooks that get a second edition (1.1): slug → (leaf slug, revision, summary). A revision
 # is a method name of DemoLoader that changes the leaf's block list in place.
@@ -75,7 +98,94 @@ class DemoLoader:
             self.load_textbook(spec)
         load_planning(self.users, self.log)
         load_selection(self.users)
+        self.load_sampling()
+        self.load_retirement()
         return self.users
+
+    def experts(self, textbook, track_kind, case=None):
+        """Demo experts who may sit on ``track_kind`` for ``textbook`` (qualified, not
+        recused)."""
+        return [
+            user
+            for user in self.users.values()
+            if reviewer_qualification_error(user, track_kind) is None
+            and recusal_reason(user, textbook, case) is None
+            and not user.is_superuser
+        ]
+
+    def load_sampling(self):
+        """Last cycle's national sampling campaign, concluded: every drawn textbook checked
+        by one expert, one of them failed and in rectification (a draft corrective case)."""
+        cycle = timezone.localdate().year - 1
+        if SamplingCampaign.objects.filter(cycle=cycle, level=CampaignLevel.NATIONAL).exists():
+            return
+        national = self.users["national"]
+        campaign = sampling.create_campaign(
+            user=national, cycle=cycle, level=CampaignLevel.NATIONAL, national_ratio=Decimal("0.5")
+        )
+        sampling.draw(campaign, user=national, seed=DEMO_SAMPLING_SEED)
+        checks = list(campaign.checks.select_related("textbook"))
+        drawn = {check.textbook.slug: check for check in checks}
+        failing = next((drawn[s] for s in DEMO_FAILING_PREFERENCE if s in drawn), checks[0])
+        due = timezone.localdate() + datetime.timedelta(days=14)
+        for check in checks:
+            inspector = self.experts(check.textbook, TrackKind.SUBJECT)[0]
+            inspection = sampling.assign_inspector(
+                check, user=national, inspector=inspector, due_date=due
+            )
+            passes = check != failing
+            sampling.submit_inspection(
+                inspection,
+                user=inspector,
+                scores=DEMO_SCORES if passes else {**DEMO_SCORES, "scientific_accuracy": 2},
+                findings=_("内容准确，符合课程标准。")
+                if passes
+                else _("第 1 单元部分数据已过时，例题计算结果有误。"),
+                recommends_pass=passes,
+            )
+            sampling.decide_check(
+                SamplingCheck.objects.get(pk=check.pk),
+                user=national,
+                passed=passes,
+                reason="" if passes else _("更新数据并改正例题，通过整改修订送审。"),
+            )
+        campaign = sampling.conclude(SamplingCampaign.objects.get(pk=campaign.pk), user=national)
+        self.log(f"  抽查 {campaign}：{len(checks)} 种，《{failing.textbook.title}》整改中")
+
+    def load_retirement(self):
+        """An old school-based textbook retired for the plan, with its successor."""
+        spec = DEMO_RETIRED
+        textbook = Textbook.objects.filter(slug=spec["slug"]).first()
+        if textbook is None:
+            chief = self.users[spec["chief"]]
+            textbook = create_textbook(
+                Textbook(
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    tier=spec["tier"],
+                    is_workbook=True,
+                    editor_in_chief=chief,
+                    province=chief.institutions.values_list("province", flat=True).first() or "",
+                ),
+                user=chief,
+                courses=Course.objects.filter(name__in=spec["courses"]),
+                majors=Major.objects.filter(code__in=spec["majors"]),
+            )
+        if textbook.retirement_proposals.exists():
+            return
+        proposal = retirement.propose(
+            textbook,
+            user=self.users["province"],
+            reason=RetirementProposal.Reason.SUPERSEDED_BY_PLANNING,
+            note=_("校本教材规划调整，由新编校本教材替代。"),
+        )
+        retirement.retire(
+            proposal,
+            user=self.users["national"],
+            reason=_("新编《数控车床加工技术（校本）》已发布使用。"),
+            successor=Textbook.objects.get(slug=spec["successor"]),
+        )
+        self.log(f"  退出 {textbook.title}")
 
     def load_institutions(self):
         for name, kind, province in data.INSTITUTIONS:
@@ -218,14 +328,7 @@ class DemoLoader:
         case = review.submit(case, user=chief, change_summary=summary, **documents)
         due = timezone.localdate() + datetime.timedelta(days=14)
         for track in case.tracks.all():
-            candidates = [
-                user
-                for user in self.users.values()
-                if reviewer_qualification_error(user, track.kind) is None
-                and recusal_reason(user, textbook, case) is None
-                and not user.is_superuser
-            ]
-            for reviewer in candidates[: track.required_reviewers]:
+            for reviewer in self.experts(textbook, track.kind, case)[: track.required_reviewers]:
                 assignment = review.assign_reviewer(
                     case, user=national, reviewer=reviewer, track_kind=track.kind, due_date=due
                 )

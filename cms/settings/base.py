@@ -219,6 +219,9 @@ LIFECYCLE_MAJOR_PERIOD_MONTHS = 36
 LIFECYCLE_NOTICE_DAYS = 60  # revision_due this many days before a due date
 LIFECYCLE_GRACE_DAYS = 90  # suspended this many days after it
 LIFECYCLE_RETIREMENT_AFTER_MONTHS = 36  # no published revision this long: propose retirement
+# Sampling checks (workflow/sampling): a failed textbook has this long to publish a corrective
+# edition before the daily sweep proposes its retirement.
+SAMPLING_RECTIFICATION_DAYS = 90
 
 # Planning (workflow/planning): the public notice (公示) lasts this many days; anyone may object
 # this many times an hour from one address.

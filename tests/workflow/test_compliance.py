@@ -8,12 +8,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
-from wagtail import hooks as wagtail_hooks
 
 from textbooks.models import Institution, Textbook
-from workflow import hooks
-from workflow.models import SelectionLine, SelectionPlan, TextbookLifecycle
-from workflow.services import selection
+from workflow.models import (
+    SamplingCampaign,
+    SamplingCheck,
+    SelectionLine,
+    SelectionPlan,
+    TextbookLifecycle,
+)
+from workflow.services import sampling, selection
 
 pytestmark = pytest.mark.django_db
 
@@ -126,14 +130,22 @@ def test_dashboard_export_and_report_show_the_demo_counts(client, django_user_mo
     )
 
 
-def test_sampling_coverage_comes_from_whatever_registers_for_it(client, users):
-    with wagtail_hooks.register_temporarily(
-        hooks.SAMPLING_COVERAGE, lambda provinces: {"JS": 0.55, "ZJ": 0.4}
-    ):
-        assert report("--province", "JS")["sampling_coverage"] == {"JS": 0.55}
-        client.force_login(users["national"])
-        page = client.get(reverse("workflow:compliance")).content.decode()
-    assert '<th scope="row">江苏省</th><td>55.0%</td>' in page
+def test_sampling_coverage_is_the_latest_cycles_checks_over_textbooks_in_use(client, users):
+    """The demo's concluded national campaign: per province, checks drawn over the textbooks in
+    use when drawn."""
+    [cycle] = SamplingCampaign.objects.values_list("cycle", flat=True).distinct()
+    rows = {row["province"]: row for row in sampling.coverage_by_province(cycle)}
+    assert rows, "the demo campaign covers at least one province"
+    for code, row in rows.items():
+        drawn = SamplingCheck.objects.filter(cycle=cycle, province=code).count()
+        assert row["national"] + row["provincial"] == drawn
+        assert report("--province", code)["sampling_coverage"] == {
+            code: round(drawn / row["in_use"], 4)
+        }
+    code, row = next(iter(rows.items()))
+    client.force_login(users["national"])
+    page = client.get(reverse("workflow:compliance")).content.decode()
+    assert f'<th scope="row">{row["label"]}</th><td>{row["coverage"] * 100:.1f}%</td>' in page
 
 
 def test_only_administrators_see_the_dashboard_and_a_bad_province_is_refused(client, users):

@@ -3,7 +3,7 @@ from .assets import EditionAsset, PinnedAsset
 from .audit import AuditLogEntry
 from .editions import Edition, EditionLeaf
 from .errata import Erratum, ErratumState
-from .lifecycle import LifecycleState, RetirementProposal, TextbookLifecycle
+from .lifecycle import LifecycleState, RetirementProposal, RetirementState, TextbookLifecycle
 from .planning import (
     BatchState,
     EntryState,
@@ -31,6 +31,15 @@ from .review import (
     ReviewCase,
     ReviewTrack,
     TrackKind,
+)
+from .sampling import (
+    CampaignLevel,
+    CampaignState,
+    CheckState,
+    SamplingCampaign,
+    SamplingCheck,
+    SamplingEvidence,
+    SamplingInspection,
 )
 from .selection import (
     Season,
@@ -72,6 +81,14 @@ __all__ = [
     "ErratumState",
     "LifecycleState",
     "RetirementProposal",
+    "RetirementState",
+    "CampaignLevel",
+    "CampaignState",
+    "CheckState",
+    "SamplingCampaign",
+    "SamplingCheck",
+    "SamplingEvidence",
+    "SamplingInspection",
     "TextbookLifecycle",
     "Opinion",
     "Outcome",

@@ -25,6 +25,8 @@ class LifecycleState(models.TextChoices):
 S = LifecycleState
 # States in which the calendar counts: a textbook teachers use.
 IN_SERVICE = [S.IN_USE, S.REVISION_DUE, S.REVISION_OVERDUE, S.SUSPENDED]
+# Textbooks in use (在用教材), which sampling checks must cover: in service and not suspended.
+IN_USE = [S.IN_USE, S.REVISION_DUE, S.REVISION_OVERDUE]
 
 
 class TextbookLifecycle(ConcurrentTransitionMixin, models.Model):
@@ -93,8 +95,16 @@ class TextbookLifecycle(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class RetirementProposal(models.Model):
-    """A proposal to retire a textbook, for an administrator to decide on."""
+class RetirementState(models.TextChoices):
+    PROPOSED = "proposed", _("待决定")
+    RETIRED = "retired", _("已退出")
+    DISMISSED = "dismissed", _("不予退出")
+
+
+class RetirementProposal(ConcurrentTransitionMixin, models.Model):
+    """A retirement case (退出): one proposal, with its reason, for an administrator in the
+    textbook's scope to decide — retire it (optionally naming a successor) or dismiss it,
+    each with a written reason. Moved only by workflow.services.retirement."""
 
     class Reason(models.TextChoices):
         NO_UPDATE = "no_update", _("连续三年未修订")
@@ -102,6 +112,7 @@ class RetirementProposal(models.Model):
         AUTHOR_CONDUCT = "author_conduct", _("编写人员存在问题")
         MAJOR_INCIDENT = "major_incident", _("出现重大事故")
         IMPROPER_PROMOTION = "improper_promotion", _("违规推销")
+        SUPERSEDED_BY_PLANNING = "superseded", _("规划调整替代")
 
     textbook = models.ForeignKey(
         "textbooks.Textbook",
@@ -110,6 +121,9 @@ class RetirementProposal(models.Model):
         related_name="retirement_proposals",
     )
     reason = models.CharField(_("退出事由"), max_length=30, choices=Reason.choices)
+    state = FSMField(
+        _("状态"), default=RetirementState.PROPOSED, choices=RetirementState.choices, protected=True
+    )
     proposed_on = models.DateField(_("提出日期"))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,13 +134,39 @@ class RetirementProposal(models.Model):
         related_name="+",
         help_text=_("空表示由每日巡检自动提出"),
     )
+    # The failed sampling check behind a "failed check, not rectified" proposal.
+    sampling_check = models.ForeignKey(
+        "workflow.SamplingCheck",
+        verbose_name=_("抽查"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retirement_proposals",
+    )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision = models.TextField(_("决定理由"), blank=True)
+    successor = models.ForeignKey(
+        "textbooks.Textbook",
+        verbose_name=_("替代教材"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        ordering = ["-proposed_on"]
-        verbose_name = _("退出建议")
-        verbose_name_plural = _("退出建议")
+        ordering = ["-proposed_on", "-pk"]
+        verbose_name = _("退出案")
+        verbose_name_plural = _("退出案")
         constraints = [
             models.UniqueConstraint(
                 fields=["textbook", "reason"],
@@ -137,3 +177,15 @@ class RetirementProposal(models.Model):
 
     def __str__(self):
         return f"{self.textbook} · {self.get_reason_display()}"
+
+    @property
+    def is_open(self):
+        return self.state == RetirementState.PROPOSED
+
+    @transition(field=state, source=RetirementState.PROPOSED, target=RetirementState.RETIRED)
+    def retire(self, *, by=None, reason=""):
+        pass
+
+    @transition(field=state, source=RetirementState.PROPOSED, target=RetirementState.DISMISSED)
+    def dismiss(self, *, by=None, reason=""):
+        pass

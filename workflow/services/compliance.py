@@ -13,7 +13,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from textbooks import scope
 from textbooks.models import PROVINCES, CourseType, Institution, InstitutionKind, Textbook, Tier
-from workflow import hooks
 from workflow.models import (
     LifecycleState,
     PlanBatch,
@@ -23,6 +22,7 @@ from workflow.models import (
 )
 from workflow.models.planning import BatchState
 from workflow.models.selection import IN_FORCE
+from workflow.services import sampling
 from workflow.services.selection import current_term
 from workflow.services.selection_rules import NOT_LATEST
 
@@ -179,7 +179,7 @@ def figures(provinces=None, term=None):
     counts = dict(batches.values_list("state").annotate(n=Count("pk")).order_by())
     result.batches_by_stage = {state: counts.get(state, 0) for state in BatchState.values}
 
-    result.sampling_coverage = hooks.sampling_coverage(provinces)
+    result.sampling_coverage = sampling.coverage_shares(provinces)
 
     due = (
         textbooks.filter(

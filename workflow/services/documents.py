@@ -1,7 +1,9 @@
-"""Review documents (使用跟踪报告, 修订内容对照表): which files are accepted, and how they are kept.
+"""Review documents (使用跟踪报告, 修订内容对照表) and sampling evidence (证据材料): which
+files are accepted, and how they are kept.
 
 They are kept in private storage (media.storage.private_storage: outside MEDIA_ROOT, private
-objects on S3) and reach only those who may see the case, through workflow:document.
+objects on S3) and reach only those who may see the case (workflow:document) or the sampling
+check (workflow:sampling_evidence).
 """
 
 from pathlib import PurePath
@@ -22,12 +24,20 @@ LABELS = dict(DOCUMENTS.values())
 _CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX, "xlsx": XLSX}
 
 
+EVIDENCE_LABEL = gettext_lazy("证据材料")
+
+
 def prepared(field, fileobj):
     """``fileobj`` for ReviewCase.<field>, checked against REVIEW_DOCUMENT_RULES (type from
     the bytes, size) and named with the extension of what it really is. Raises
     ValidationError naming the document and the accepted types."""
-    detected = check_upload(fileobj, settings.REVIEW_DOCUMENT_RULES, LABELS[field])
-    stem = PurePath(fileobj.name or "").stem or field.replace("_", "-")
+    return prepared_as(fileobj, LABELS[field], field.replace("_", "-"))
+
+
+def prepared_as(fileobj, label, default_stem):
+    """``prepared`` for any private document: ``label`` names it in the error."""
+    detected = check_upload(fileobj, settings.REVIEW_DOCUMENT_RULES, label)
+    stem = PurePath(fileobj.name or "").stem or default_stem
     fileobj.name = f"{stem}.{detected.extension}"
     fileobj.content_type = detected.content_type  # S3 keeps it as the object's ContentType
     return fileobj

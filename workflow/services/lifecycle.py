@@ -27,7 +27,14 @@ from django.utils.translation import ngettext
 
 from textbooks.i18n import in_record_language
 from textbooks.models import Textbook
-from workflow.models import AuditLogEntry, RetirementProposal, TextbookLifecycle
+from workflow.models import (
+    AuditLogEntry,
+    CheckState,
+    RetirementProposal,
+    RetirementState,
+    SamplingCheck,
+    TextbookLifecycle,
+)
 from workflow.models.lifecycle import IN_SERVICE, LifecycleState
 from workflow.notifications import mail_language
 from workflow.signals import lifecycles_moved
@@ -204,6 +211,7 @@ class SweepResult:
     dry_run: bool
     moved: dict = field(default_factory=dict)  # transition name -> count
     proposals: int = 0
+    lapsed: int = 0  # failed sampling checks past their rectification deadline
     notified: int = 0
 
     def rows(self):
@@ -214,6 +222,7 @@ class SweepResult:
         }
         yield from ((labels[name], count) for name, count in self.moved.items())
         yield _("新增退出建议（连续三年未修订）"), self.proposals
+        yield _("抽查不合格逾期未整改（提出退出建议）"), self.lapsed
         yield _("已通知主编和编写人员（封）"), self.notified
 
 
@@ -246,18 +255,24 @@ def _retirement_candidates(as_of):
     ).exclude(Exists(open_proposal))
 
 
-def _propose_retirements(candidates, as_of):
-    count = candidates.count()
+def _insert_proposals(rows, reason, as_of, note, check=None):
+    """Open a ``reason`` proposal for each row of ``rows`` (a queryset with a ``textbook``
+    column and, when ``check`` names it, the sampling check's id): one INSERT … SELECT."""
+    count = rows.count()
     if count:
-        with in_record_language():
-            note = _("每日巡检：连续三年无已发布修订")
         table = RetirementProposal._meta
-        names = ["textbook", "reason", "proposed_on", "note"]
-        select = candidates.annotate(
-            _reason=Value(RetirementProposal.Reason.NO_UPDATE, output_field=models.CharField()),
+        names = ["textbook", "reason", "state", "proposed_on", "note", "decision"]
+        values = ["textbook_id", "_reason", "_state", "_on", "_note", "_decision"]
+        if check:
+            names.append("sampling_check")
+            values.append(check)
+        select = rows.annotate(
+            _reason=Value(reason, output_field=models.CharField()),
+            _state=Value(RetirementState.PROPOSED, output_field=models.CharField()),
             _on=Value(as_of, output_field=models.DateField()),
             _note=Value(note, output_field=models.TextField()),
-        ).values_list("textbook_id", "_reason", "_on", "_note")
+            _decision=Value("", output_field=models.TextField()),
+        ).values_list(*values)
         sql, params = select.query.sql_with_params()
         quoted = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
         with connection.cursor() as cursor:
@@ -265,6 +280,35 @@ def _propose_retirements(candidates, as_of):
                 f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({quoted}) {sql}", params
             )
     return count
+
+
+def _propose_retirements(candidates, as_of):
+    with in_record_language():
+        note = _("每日巡检：连续三年无已发布修订")
+    return _insert_proposals(candidates, RetirementProposal.Reason.NO_UPDATE, as_of, note)
+
+
+def _lapsed_checks(as_of):
+    """Failed sampling checks whose rectification deadline passed without a corrective
+    edition."""
+    return SamplingCheck.objects.filter(state=CheckState.RECTIFYING, rectification_due_on__lt=as_of)
+
+
+def _propose_for_lapsed(at, as_of):
+    """Propose retiring each textbook whose check this sweep found lapsed (unless one is open
+    for that reason already)."""
+    open_proposal = RetirementProposal.objects.filter(
+        textbook=OuterRef("textbook"),
+        reason=RetirementProposal.Reason.FAILED_CHECK,
+        decided_at__isnull=True,
+    )
+    lapsed = AuditLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SamplingCheck), at=at, transition="lapse"
+    ).values("object_id")
+    rows = SamplingCheck.objects.filter(pk__in=lapsed).exclude(Exists(open_proposal))
+    with in_record_language():
+        note = _("每日巡检：抽查不合格，整改期限内未发布整改版")
+    return _insert_proposals(rows, RetirementProposal.Reason.FAILED_CHECK, as_of, note, "pk")
 
 
 def _notify(at, names):
@@ -377,6 +421,16 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
         result.proposals = (
             candidates.count() if dry_run else _propose_retirements(candidates, as_of)
         )
+        if progress:
+            progress("lapse_rectifications")
+        lapsed = _lapsed_checks(as_of)
+        if dry_run:
+            result.lapsed = lapsed.count()
+        else:
+            with in_record_language():
+                note = _("整改期限已过，未发布整改版")
+            result.lapsed = bulk_transition(lapsed, "lapse", at=at, reason=note)
+            _propose_for_lapsed(at, as_of)
         if progress:
             progress("notify")
         if not dry_run and any(result.moved.values()):

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from textbooks import scope
 from textbooks.models import Textbook
-from workflow.models import AuditLogEntry, Edition
+from workflow.models import AuditLogEntry, Edition, LifecycleState
 from workflow.services.diff import diff_editions
 from workflow.services.lifecycle import is_recently_updated, lifecycle_for
 
@@ -38,6 +39,9 @@ def textbook_lifecycle(request, textbook_id):
             "lifecycle": lifecycle,
             "history": AuditLogEntry.objects.for_object(lifecycle).select_related("actor"),
             "proposals": textbook.retirement_proposals.all(),
+            "administers": scope.administers(user, textbook),
+            "can_propose": scope.administers(user, textbook)
+            and lifecycle.state != LifecycleState.RETIRED,
             "editions": editions,
             "diff": diff,
             "error": error,

@@ -10,6 +10,7 @@ STEP_LABELS = {
     "mark_overdue": "逾期 overdue",
     "give_notice": "提醒 notice",
     "propose_retirement": "退出建议 retirement",
+    "lapse_rectifications": "整改逾期 rectification",
     "notify": "通知 notify",
 }
 
