@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,24 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+_screenshot_folders = []
+
+
+@pytest.fixture
+def screenshots(request):
+    """``screenshots(page, name)`` saves a full-page screenshot of the screen as a test
+    artifact; the folder is named at the end of the test run."""
+    from tests.browser_helpers import Screenshots, artifacts_root
+
+    shots = Screenshots(artifacts_root() / re.sub(r"[^0-9A-Za-z_-]+", "-", request.node.name))
+    _screenshot_folders.append(shots.folder)
+    return shots
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _screenshot_folders:
+        terminalreporter.write_sep("-", "browser screenshots")
+        for folder in dict.fromkeys(_screenshot_folders):
+            terminalreporter.write_line(str(folder))

@@ -1,0 +1,77 @@
+"""What browser tests share: accessibility checks with axe-core and screenshots as artifacts.
+
+axe-core is vendored in tests/assets/axe-core (from npm, with its licence) and injected into
+the page under test; nothing is fetched from a CDN.
+"""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+AXE = Path(__file__).parent / "assets" / "axe-core" / "axe.min.js"
+
+# What fails a test: violations that keep someone from using the page.
+BLOCKING = ("serious", "critical")
+
+
+def axe_violations(page, *, include=None, impacts=BLOCKING):
+    """The axe-core violations of ``impacts`` on the page as it is now, as
+    [(rule id, impact, help, [target selectors])]; ``include`` limits the check to a CSS
+    selector (default: the whole document)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async (include) => {
+            const context = include ? {include: [include]} : document;
+            const options = {resultTypes: ["violations"]};
+            return await window.axe.run(context, options);
+        }""",
+        include,
+    )
+    return [
+        (
+            v["id"],
+            v["impact"],
+            v["help"],
+            [", ".join(map(str, node["target"])) for node in v["nodes"]][:5],
+        )
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def assert_accessible(page, *, include=None):
+    """Fail, naming each rule and element, if axe-core finds a serious or critical
+    violation on the page as it is now."""
+    violations = axe_violations(page, include=include)
+    assert not violations, f"{page.url}: " + "; ".join(
+        f"{rule} ({impact}): {text} — {targets}" for rule, impact, text, targets in violations
+    )
+
+
+def artifacts_root():
+    """Where browser tests save screenshots: $TEST_ARTIFACTS, else a folder in the system's
+    temporary directory (never the repository)."""
+    return Path(
+        os.environ.get("TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "textbooks-artifacts"
+    )
+
+
+class Screenshots:
+    """Numbered full-page screenshots of one test, in ``folder``."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.count = 0
+        self.saved = []
+
+    def __call__(self, page, name):
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{re.sub(r'[^0-9A-Za-z_-]+', '-', name)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        self.saved.append(path)
+        return path
