@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from textbooks import roles
+from textbooks.forms import PersonChoiceField
 from workflow.models import CaseKind, ChangeCategory, Outcome, TrackKind
 from workflow.services import documents
+from workflow.services.rules import recusal_reason, reviewer_qualification_error
 
 
 class SubmitForm(forms.Form):
@@ -61,32 +63,45 @@ class DecideForm(forms.Form):
             self.fields["kind"].choices = [(k, CaseKind(k).label) for k in kinds]
 
 
-class ReviewerForm(forms.Form):
-    """A reviewer and a due date: what assigning and replacing ask for."""
+def reviewer_candidates(case, track_kinds):
+    """The active experts who could sit on one of ``track_kinds``, and {pk: reason} for those
+    who may not on this case: recused (回避), or qualified for none of the tracks."""
+    groups = [
+        roles.POLITICAL_REVIEWER if k == TrackKind.POLITICAL else roles.REVIEWER
+        for k in track_kinds
+    ]
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    unavailable = {}
+    for person in people:
+        errors = [reviewer_qualification_error(person, kind) for kind in track_kinds]
+        reason = recusal_reason(person, case.textbook, case) or (errors[0] if all(errors) else None)
+        if reason:
+            unavailable[person.pk] = reason
+    return people, unavailable
 
-    reviewer = forms.ModelChoiceField(label=_("审核专家"), queryset=None)
+
+class ReviewerForm(forms.Form):
+    """A reviewer and a due date: what assigning and replacing ask for. Only experts who
+    may sit on the case's tracks are offered; the recused are listed, disabled, with the
+    reason (the service checks again)."""
+
+    reviewer = PersonChoiceField(label=_("审核专家"), queryset=None)
     # An <input type="date"> takes ISO dates only; the zh-hans input format (2026/12/12) would
     # leave it empty in the browser and the form would come back without a due date.
     due_date = forms.DateField(
         label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case, track_kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True, groups__name__in=[roles.REVIEWER, roles.POLITICAL_REVIEWER]
-            )
-            .distinct()
-            .order_by("username")
-        )
-        self.fields["reviewer"].label_from_instance = lambda u: (
-            _("%(name)s（%(username)s）")
-            % {"name": f"{u.last_name}{u.first_name}", "username": u.username}
-            if u.last_name
-            else u.username
-        )
+        people, unavailable = reviewer_candidates(case, track_kinds)
+        self.fields["reviewer"].queryset = people
+        self.fields["reviewer"].set_unavailable(unavailable)
         if not self.is_bound:
             self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
 
@@ -95,9 +110,19 @@ class AssignForm(ReviewerForm):
     track_kind = forms.ChoiceField(label=_("审核类别"))
     field_order = ["track_kind", "reviewer", "due_date"]
 
-    def __init__(self, *args, tracks, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, case, **kwargs):
+        tracks = list(case.tracks.all())
+        super().__init__(*args, case=case, track_kinds=[t.kind for t in tracks], **kwargs)
         self.fields["track_kind"].choices = [(t.kind, TrackKind(t.kind).label) for t in tracks]
+
+    def clean(self):
+        cleaned = super().clean()
+        reviewer, kind = cleaned.get("reviewer"), cleaned.get("track_kind")
+        if reviewer is not None and kind:
+            error = reviewer_qualification_error(reviewer, kind)
+            if error:
+                self.add_error("reviewer", error)
+        return cleaned
 
 
 class ReplaceForm(ReviewerForm):
@@ -106,12 +131,7 @@ class ReplaceForm(ReviewerForm):
     )
 
     def __init__(self, *args, track, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only experts who may sit on this track are offered (the service checks again).
-        group = roles.POLITICAL_REVIEWER if track.kind == TrackKind.POLITICAL else roles.REVIEWER
-        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
-            groups__name=group
-        )
+        super().__init__(*args, case=track.case, track_kinds=[track.kind], **kwargs)
 
 
 class CancelForm(forms.Form):

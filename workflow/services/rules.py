@@ -8,6 +8,7 @@ from wagtail.models import Revision
 
 from textbooks import roles, scope
 from textbooks.models import Institution, InstitutionKind, Textbook
+from textbooks.names import display_name
 from workflow.models import CaseState, Edition, EditionLeaf, ReviewCase, TrackKind
 
 UNDER_REVIEW = [CaseState.SUBMITTED, CaseState.IN_REVIEW, CaseState.RESUBMIT_REQUESTED]
@@ -133,8 +134,3 @@ def is_reviewing(user, textbook):
             textbook=textbook, state__in=UNDER_REVIEW, tracks__assignments__reviewer=user
         ).exists()
     )
-
-
-def display_name(user):
-    # Chinese order: family name first, no space.
-    return f"{user.last_name}{user.first_name}" or user.get_username()

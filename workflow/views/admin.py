@@ -257,7 +257,7 @@ def _documents(case):
 
 def assign(request, pk):
     case = _managed_case(request, pk)
-    form = AssignForm(request.POST or None, tracks=case.tracks.all())
+    form = AssignForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_reviewer(case, user=request.user, **form.cleaned_data)
