@@ -170,7 +170,7 @@ def case_history(case):
             content_type=ContentType.objects.get_for_model(ReviewAssignment),
             object_id__in=assignments.values("pk"),
         )
-    ).select_related("actor")
+    ).select_related("actor", "content_type")
 
 
 def case_detail(request, pk):

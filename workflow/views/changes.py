@@ -36,7 +36,9 @@ def textbook_lifecycle(request, textbook_id):
         {
             "textbook": textbook,
             "lifecycle": lifecycle,
-            "history": AuditLogEntry.objects.for_object(lifecycle).select_related("actor"),
+            "history": AuditLogEntry.objects.for_object(lifecycle).select_related(
+                "actor", "content_type"
+            ),
             "proposals": textbook.retirement_proposals.all(),
             "editions": editions,
             "diff": diff,

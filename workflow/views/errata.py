@@ -70,6 +70,8 @@ def erratum_detail(request, pk):
         {
             "erratum": erratum,
             "form": form,
-            "history": AuditLogEntry.objects.for_object(erratum).select_related("actor"),
+            "history": AuditLogEntry.objects.for_object(erratum).select_related(
+                "actor", "content_type"
+            ),
         },
     )
