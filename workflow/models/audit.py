@@ -55,6 +55,14 @@ class AuditLogEntry(models.Model):
     def __str__(self):
         return f"{self.from_label} → {self.to_label}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
     # The field whose values the row records: a case's kind when an administrator changed
     # it, else the object's state.
     RECORDED_FIELD = {"change_kind": "kind"}
@@ -76,11 +84,3 @@ class AuditLogEntry(models.Model):
     @property
     def to_label(self):
         return self.label(self.to_state)
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The audit log is append-only.")
