@@ -54,7 +54,15 @@ class DecideForm(forms.Form):
     """The decision: its note, and the case's kind as the administrator confirms it."""
 
     reason = forms.CharField(label=_("结论说明（可选）"), required=False)
-    kind = forms.ChoiceField(label=_("确认送审类型"), choices=CaseKind.choices, required=False)
+    kind = forms.ChoiceField(
+        label=_("确认送审类型"),
+        choices=CaseKind.choices,
+        required=False,
+        help_text=_(
+            "只有大修订发布新的主版本并重新计算三年大修订周期；"
+            "送审类型与修订内容不符时请更改并说明理由。"
+        ),
+    )
     kind_reason = forms.CharField(label=_("更改送审类型的理由"), required=False)
 
     def __init__(self, *args, kinds=None, **kwargs):
@@ -142,17 +150,32 @@ class CancelForm(forms.Form):
     )
 
 
-SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+def score_field(label, help_text):
+    """A required score from 1 to 5 with nothing chosen beforehand: a reviewer who skips
+    a criterion is asked for it, not recorded as giving it full marks."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "score"}),
+        help_text=help_text,
+    )
 
 
 class OpinionForm(forms.Form):
-    ideological_soundness = forms.TypedChoiceField(
-        label=_("思想性"), choices=SCORE_CHOICES, coerce=int
+    ideological_soundness = score_field(
+        _("思想性"),
+        _("政治方向与价值导向正确，落实立德树人，有机融入课程思政。1 分最低，5 分最高。"),
     )
-    scientific_accuracy = forms.TypedChoiceField(
-        label=_("科学性"), choices=SCORE_CHOICES, coerce=int
+    scientific_accuracy = score_field(
+        _("科学性"), _("内容准确，符合国家标准和行业规范，反映新技术、新工艺、新规范。")
     )
-    suitability = forms.TypedChoiceField(label=_("适宜性"), choices=SCORE_CHOICES, coerce=int)
+    suitability = score_field(
+        _("适宜性"), _("符合职业院校学生的认知特点，体例、难度和篇幅适合教学使用。")
+    )
     comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea)
     outcome = forms.ChoiceField(
         label=_("审核结论"), choices=Outcome.choices, widget=forms.RadioSelect

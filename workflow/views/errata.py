@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from workflow.forms import ErratumTriageForm
 from workflow.models import AuditLogEntry, Erratum, ErratumState
 from workflow.services import WorkflowError, errata
+from workflow.services.dashboard import AWAITING_TRIAGE
 from workflow.services.rules import administered_or_written
+from workflow.views import screens
 
 
 def visible_errata(user):
@@ -20,6 +22,7 @@ def visible_errata(user):
 
 
 STATE_FILTERS = {
+    "new": AWAITING_TRIAGE,
     "open": [ErratumState.NEW, ErratumState.TRIAGED],
     "accepted": [ErratumState.ACCEPTED],
     "closed": [ErratumState.DECLINED, ErratumState.DUPLICATE],
@@ -34,7 +37,13 @@ def errata_list(request):
     return TemplateResponse(
         request,
         "workflow/admin/errata_list.html",
-        {"errata": found[:500], "shown": shown},
+        {
+            "heading": screens.errata()[0],
+            "breadcrumbs": screens.breadcrumbs((screens.errata()[0], None)),
+            "header_icon": "warning",
+            "errata": found[:500],
+            "shown": shown,
+        },
     )
 
 
@@ -68,6 +77,11 @@ def erratum_detail(request, pk):
         request,
         "workflow/admin/erratum_detail.html",
         {
+            "heading": _("勘误 #%(pk)s") % {"pk": erratum.pk},
+            "breadcrumbs": screens.breadcrumbs(
+                screens.errata(), (_("勘误 #%(pk)s") % {"pk": erratum.pk}, None)
+            ),
+            "header_icon": "warning",
             "erratum": erratum,
             "form": form,
             "history": AuditLogEntry.objects.for_object(erratum).select_related(
