@@ -6,9 +6,9 @@ from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
 from textbooks import scope
+from textbooks.models import Textbook
 from workflow import urls
 from workflow.archives import archived_keys
-from textbooks.models import Textbook
 from workflow.models import (
     EditionAsset,
     Erratum,
@@ -146,9 +146,7 @@ class MyTextbooksPanel(Component):
 
 def my_textbooks(user):
     """(textbooks ``user`` writes with their lifecycle, open cases, unsettled errata count)."""
-    textbooks = (
-        Textbook.objects.authored_by(user).select_related("lifecycle").order_by("title")
-    )
+    textbooks = Textbook.objects.authored_by(user).select_related("lifecycle").order_by("title")
     cases = (
         ReviewCase.objects.filter(textbook__in=textbooks, state__in=OPEN_STATES)
         .select_related("textbook")
