@@ -5,6 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -13,6 +14,7 @@ from wagtail.models import Page
 from textbooks import scope
 from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
+from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.models import Course, Institution, Major, Textbook
 from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
 
@@ -89,11 +91,28 @@ class InstitutionViewSet(ModelViewSet):
 
 
 class TextbookIndexView(generic.IndexView):
-    """The catalogue is listed whole; a record is edited only by its administrators."""
+    """The catalogue is listed whole, and a record is edited only by its administrators; a
+    writer who administers nothing sees the textbooks he or she writes, the ones to act on.
+    Each row offers what the viewer may do with it there (TEXTBOOK_LINKS)."""
 
     @cached_property
     def administers(self):
         return scope.administrator(self.request.user)
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        user = self.request.user
+        written = Textbook.objects.authored_by(user).values("pk")
+        if scope.is_administrator(user) or not written.exists():
+            return queryset
+        return queryset.filter(pk__in=written)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for fn in hooks.get_hooks(TEXTBOOK_LINKS):
+            for n, (label, url, icon) in enumerate(fn(self.request.user, instance)):
+                buttons.append(MenuItem(label, url=url, icon_name=icon, priority=40 + n))
+        return buttons
 
     def get_edit_url(self, instance):
         return super().get_edit_url(instance) if self.administers(instance) else None

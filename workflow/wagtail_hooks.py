@@ -6,6 +6,7 @@ from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
 from textbooks import scope
+from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.models import Textbook
 from workflow import urls
 from workflow.archives import archived_keys
@@ -161,6 +162,20 @@ def add_my_textbooks_panel(request, panels):
     textbooks, cases, errata = my_textbooks(request.user)
     if textbooks:
         panels.append(MyTextbooksPanel(textbooks, cases, errata))
+
+
+@hooks.register(TEXTBOOK_LINKS)
+def textbook_links(user, textbook):
+    """In the 教材 listing: the textbook's editions and revision cycle, and for its writers
+    submitting a revision."""
+    if scope.administers(user, textbook) or textbook.is_written_by(user):
+        yield (
+            _("版次与修订周期"),
+            reverse("workflow:textbook_lifecycle", args=[textbook.pk]),
+            "history",
+        )
+    if textbook.is_written_by(user):
+        yield (_("提交修订"), reverse("workflow:submit", args=[textbook.pk]), "upload")
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)
