@@ -1,11 +1,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -54,6 +58,11 @@ def refuse_bulk_publishing(request, action_type, objects, action):
     return None
 
 
+@hooks.register("insert_editor_js")
+def table_editor_in_chinese():
+    return format_html('<script src="{}"></script>', static("textbooks/js/table-zh-hans.js"))
+
+
 @hooks.register("register_actions")
 def register_textbook_actions(registry):
     registry.register(Textbook, CreateTextbookAction)
@@ -70,11 +79,25 @@ class MajorViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
+def yes_no(model, name):
+    """A listing column showing a boolean field as 是 / 否 (Django writes True / False)."""
+    return Column(
+        name,
+        label=capfirst(model._meta.get_field(name).verbose_name),
+        accessor=lambda instance: _("是") if getattr(instance, name) else _("否"),
+    )
+
+
 class CourseViewSet(ModelViewSet):
     model = Course
     icon = "list-ul"
     menu_label = _("课程")
-    list_display = ["name", "course_type", "is_compulsory", "uses_unified_textbook"]
+    list_display = [
+        "name",
+        "course_type",
+        yes_no(Course, "is_compulsory"),
+        yes_no(Course, "uses_unified_textbook"),
+    ]
     list_filter = ["course_type", "is_compulsory", "uses_unified_textbook"]
     search_fields = ["name"]
     form_fields = ["name", "course_type", "is_compulsory", "uses_unified_textbook", "majors"]
