@@ -23,7 +23,18 @@ def display_name(user):
 
 def use_everywhere():
     """Make Django's and Wagtail's own screens (page history, locks, user lists, choosers),
-    which call ``get_full_name()`` and ``str(user)``, name people the same way."""
+    which call ``get_full_name()`` and ``str(user)``, name people the same way; and the
+    admin's account menu, which greets by first name alone (伟 for 张伟)."""
+    from wagtail.admin.ui.sidebar import MainMenuModule
+
     user_model = get_user_model()
     user_model.get_full_name = display_name
     user_model.__str__ = display_name
+    wagtail_js_args = MainMenuModule.js_args
+
+    def js_args(module):
+        args = wagtail_js_args(module)
+        args[2]["name"] = display_name(module.user)
+        return args
+
+    MainMenuModule.js_args = js_args
