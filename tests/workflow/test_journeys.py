@@ -215,9 +215,10 @@ def test_reviewer_reviews(live_server, browser_page, stage, screenshots):
     assert "项目一 外圆车削（修改）" in changes and "活页顺序未改动" in changes
     assert "车削参数" not in changes  # the untouched table is not repeated as a change
     # The submitted documents, through the access-checked view.
-    documents = page.locator("#submission-section a")
-    assert documents.all_inner_texts() == ["usage.pdf", "table.pdf"]
-    assert page.request.get(documents.first.get_attribute("href")).status == 200
+    documents = page.locator("#submission-section dl a")
+    names = [name.strip() for name in documents.all_inner_texts()]
+    assert [name.split("_")[0] for name in names] == ["usage", "table"], names
+    assert page.request.get(base + documents.first.get_attribute("href")).status == 200
     # Scores: none preset, each criterion explained.
     assert page.locator("#opinion-form input[type=radio]:checked").count() == 0
     opinion = page.inner_text("#opinion-section")
