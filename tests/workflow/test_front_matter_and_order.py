@@ -76,10 +76,8 @@ def test_problem_6_the_reviewer_sees_the_front_matter_change_and_it_is_published
     html = client.get(reverse("workflow:review", args=[assignment.pk])).content.decode()
     # The changes first, word by word; the unchanged preface is not listed.
     front = re.sub(r"\s+", "", section(html, "front-matter"))
-    assert (
-        "<strong>标题</strong>：<del>数控机床编程与操作第1册</del><ins>数控车削与五轴加工</ins>"
-        in front
-    )
+    old_title = textbook.title.replace(" ", "")
+    assert f"<strong>标题</strong>：<del>{old_title}</del><ins>数控车削与五轴加工</ins>" in front
     assert (
         "<strong>内容简介</strong>：<del>第一版</del><ins>第二版</ins>简介："
         "<del>数控车削</del><ins>新增五轴加工</ins>"
