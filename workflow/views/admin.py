@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from media.storage import private_storage
 from media.views import serve_key
 from textbooks.models import Textbook
+from textbooks.names import display_name
 from workflow import notifications, services
 from workflow.forms import (
     AssignForm,
@@ -308,7 +309,8 @@ def assign(request, pk):
         else:
             messages.success(
                 request,
-                _("已分配审核专家 %(name)s。") % {"name": form.cleaned_data["reviewer"]},
+                _("已分配审核专家 %(name)s。")
+                % {"name": display_name(form.cleaned_data["reviewer"])},
             )
             return redirect("workflow:assign", case.pk)
     assignments = (
@@ -394,7 +396,10 @@ def replace(request, pk):
             messages.success(
                 request,
                 _("已由 %(new)s 接替 %(old)s。")
-                % {"new": form.cleaned_data["reviewer"], "old": assignment.reviewer},
+                % {
+                    "new": display_name(form.cleaned_data["reviewer"]),
+                    "old": display_name(assignment.reviewer),
+                },
             )
             return redirect("workflow:case", case.pk)
     return TemplateResponse(
