@@ -19,6 +19,12 @@ def axe_violations(page, *, include=None, impacts=BLOCKING):
     """The axe-core violations of ``impacts`` on the page as it is now, as
     [(rule id, impact, help, [target selectors])]; ``include`` limits the check to a CSS
     selector (default: the whole document)."""
+    # Colours are measured as shown: let entrance animations (Wagtail's messages fade in) end.
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)"
+        ".map(a => a.finished.catch(() => null)))"
+    )
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -34,7 +40,10 @@ def axe_violations(page, *, include=None, impacts=BLOCKING):
             v["id"],
             v["impact"],
             v["help"],
-            [", ".join(map(str, node["target"])) for node in v["nodes"]][:5],
+            [
+                f"{', '.join(map(str, node['target']))}: {node.get('failureSummary', '')}"
+                for node in v["nodes"]
+            ][:5],
         )
         for v in result["violations"]
         if v["impact"] in impacts
@@ -72,6 +81,16 @@ class Screenshots:
     def __call__(self, page, name):
         self.count += 1
         path = self.folder / f"{self.count:02d}-{re.sub(r'[^0-9A-Za-z_-]+', '-', name)}.png"
+        # Wagtail's admin scrolls inside its own layout, which a full-page screenshot does not
+        # see: grow the viewport to the content's height for the picture, then put it back.
+        viewport = page.viewport_size
+        height = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('body, body *')]"
+            ".filter(e => e.scrollHeight > e.clientHeight + 1 && e.clientHeight > 200)"
+            ".map(e => e.scrollHeight), document.documentElement.scrollHeight)"
+        )
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, 6000)})
         page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(viewport)
         self.saved.append(path)
         return path

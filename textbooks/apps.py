@@ -7,6 +7,7 @@ class TextbooksConfig(AppConfig):
     verbose_name = _("教材目录")
 
     def ready(self):
-        from textbooks import publication
+        from textbooks import names, publication
 
         publication.connect()
+        names.use_everywhere()

@@ -1,11 +1,16 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -14,6 +19,7 @@ from wagtail.models import Page
 from textbooks import scope
 from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
+from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.models import Course, Institution, Major, Membership, Textbook
 from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
 from textbooks.views import import_spreadsheet
@@ -54,6 +60,11 @@ def refuse_bulk_publishing(request, action_type, objects, action):
     return None
 
 
+@hooks.register("insert_editor_js")
+def table_editor_in_chinese():
+    return format_html('<script src="{}"></script>', static("textbooks/js/table-zh-hans.js"))
+
+
 @hooks.register("register_actions")
 def register_textbook_actions(registry):
     registry.register(Textbook, CreateTextbookAction)
@@ -71,12 +82,26 @@ class MajorViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
+def yes_no(model, name):
+    """A listing column showing a boolean field as 是 / 否 (Django writes True / False)."""
+    return Column(
+        name,
+        label=capfirst(model._meta.get_field(name).verbose_name),
+        accessor=lambda instance: _("是") if getattr(instance, name) else _("否"),
+    )
+
+
 class CourseViewSet(ModelViewSet):
     model = Course
     icon = "list-ul"
     menu_label = _("课程")
-    list_display = ["name", "course_type", "is_compulsory", "uses_unified_textbook"]
-    list_export = list_display
+    list_display = [
+        "name",
+        "course_type",
+        yes_no(Course, "is_compulsory"),
+        yes_no(Course, "uses_unified_textbook"),
+    ]
+    list_export = ["name", "course_type", "is_compulsory", "uses_unified_textbook"]
     list_filter = ["course_type", "is_compulsory", "uses_unified_textbook"]
     search_fields = ["name"]
     form_fields = ["name", "course_type", "is_compulsory", "uses_unified_textbook", "majors"]
@@ -106,11 +131,28 @@ class MembershipViewSet(ModelViewSet):
 
 
 class TextbookIndexView(generic.IndexView):
-    """The catalogue is listed whole; a record is edited only by its administrators."""
+    """The catalogue is listed whole, and a record is edited only by its administrators; a
+    writer who administers nothing sees the textbooks he or she writes, the ones to act on.
+    Each row offers what the viewer may do with it there (TEXTBOOK_LINKS)."""
 
     @cached_property
     def administers(self):
         return scope.administrator(self.request.user)
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        user = self.request.user
+        written = Textbook.objects.authored_by(user).values("pk")
+        if scope.is_administrator(user) or not written.exists():
+            return queryset
+        return queryset.filter(pk__in=written)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for fn in hooks.get_hooks(TEXTBOOK_LINKS):
+            for n, (label, url, icon) in enumerate(fn(self.request.user, instance)):
+                buttons.append(MenuItem(label, url=url, icon_name=icon, priority=40 + n))
+        return buttons
 
     def get_edit_url(self, instance):
         return super().get_edit_url(instance) if self.administers(instance) else None
@@ -213,4 +255,4 @@ def register_import_url():
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return MenuItem(_("导入表格"), reverse("catalogue_import"), icon_name="upload", order=205)
+    return AdminMenuItem(_("导入表格"), reverse("catalogue_import"), icon_name="upload", order=205)

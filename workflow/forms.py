@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from textbooks import roles
+from textbooks.forms import PersonChoiceField
 from textbooks.models import PROVINCES, Course, Textbook, TextbookKind, Tier
 from workflow.models import (
     CampaignLevel,
@@ -21,6 +22,7 @@ from workflow.models import (
 )
 from workflow.models.planning import FORM_CHOICES
 from workflow.services import documents
+from workflow.services.rules import recusal_reason, reviewer_qualification_error
 
 
 class SubmitForm(forms.Form):
@@ -65,7 +67,15 @@ class DecideForm(forms.Form):
     """The decision: its note, and the case's kind as the administrator confirms it."""
 
     reason = forms.CharField(label=_("结论说明（可选）"), required=False)
-    kind = forms.ChoiceField(label=_("确认送审类型"), choices=CaseKind.choices, required=False)
+    kind = forms.ChoiceField(
+        label=_("确认送审类型"),
+        choices=CaseKind.choices,
+        required=False,
+        help_text=_(
+            "只有大修订发布新的主版本并重新计算三年大修订周期；"
+            "送审类型与修订内容不符时请更改并说明理由。"
+        ),
+    )
     kind_reason = forms.CharField(label=_("更改送审类型的理由"), required=False)
 
     def __init__(self, *args, kinds=None, **kwargs):
@@ -74,32 +84,46 @@ class DecideForm(forms.Form):
             self.fields["kind"].choices = [(k, CaseKind(k).label) for k in kinds]
 
 
-class ReviewerForm(forms.Form):
-    """A reviewer and a due date: what assigning and replacing ask for."""
+def reviewer_candidates(textbook, case, track_kinds):
+    """The active experts who could sit on one of ``track_kinds``, and {pk: reason} for those
+    who may not judge ``textbook`` (in ``case``, if any): recused (回避), or qualified for none
+    of the tracks."""
+    groups = [
+        roles.POLITICAL_REVIEWER if k == TrackKind.POLITICAL else roles.REVIEWER
+        for k in track_kinds
+    ]
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    unavailable = {}
+    for person in people:
+        errors = [reviewer_qualification_error(person, kind) for kind in track_kinds]
+        reason = recusal_reason(person, textbook, case) or (errors[0] if all(errors) else None)
+        if reason:
+            unavailable[person.pk] = reason
+    return people, unavailable
 
-    reviewer = forms.ModelChoiceField(label=_("审核专家"), queryset=None)
+
+class ReviewerForm(forms.Form):
+    """A reviewer and a due date: what assigning and replacing ask for. Only experts who
+    may sit on the case's tracks are offered; the recused are listed, disabled, with the
+    reason (the service checks again)."""
+
+    reviewer = PersonChoiceField(label=_("审核专家"), queryset=None)
     # An <input type="date"> takes ISO dates only; the zh-hans input format (2026/12/12) would
     # leave it empty in the browser and the form would come back without a due date.
     due_date = forms.DateField(
         label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, textbook, track_kinds, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True, groups__name__in=[roles.REVIEWER, roles.POLITICAL_REVIEWER]
-            )
-            .distinct()
-            .order_by("username")
-        )
-        self.fields["reviewer"].label_from_instance = lambda u: (
-            _("%(name)s（%(username)s）")
-            % {"name": f"{u.last_name}{u.first_name}", "username": u.username}
-            if u.last_name
-            else u.username
-        )
+        people, unavailable = reviewer_candidates(textbook, case, track_kinds)
+        self.fields["reviewer"].queryset = people
+        self.fields["reviewer"].set_unavailable(unavailable)
         if not self.is_bound:
             self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
 
@@ -108,9 +132,21 @@ class AssignForm(ReviewerForm):
     track_kind = forms.ChoiceField(label=_("审核类别"))
     field_order = ["track_kind", "reviewer", "due_date"]
 
-    def __init__(self, *args, tracks, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, case, **kwargs):
+        tracks = list(case.tracks.all())
+        super().__init__(
+            *args, textbook=case.textbook, case=case, track_kinds=[t.kind for t in tracks], **kwargs
+        )
         self.fields["track_kind"].choices = [(t.kind, TrackKind(t.kind).label) for t in tracks]
+
+    def clean(self):
+        cleaned = super().clean()
+        reviewer, kind = cleaned.get("reviewer"), cleaned.get("track_kind")
+        if reviewer is not None and kind:
+            error = reviewer_qualification_error(reviewer, kind)
+            if error:
+                self.add_error("reviewer", error)
+        return cleaned
 
 
 class ReplaceForm(ReviewerForm):
@@ -119,11 +155,8 @@ class ReplaceForm(ReviewerForm):
     )
 
     def __init__(self, *args, track, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only experts who may sit on this track are offered (the service checks again).
-        group = roles.POLITICAL_REVIEWER if track.kind == TrackKind.POLITICAL else roles.REVIEWER
-        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
-            groups__name=group
+        super().__init__(
+            *args, textbook=track.case.textbook, case=track.case, track_kinds=[track.kind], **kwargs
         )
 
 
@@ -135,17 +168,32 @@ class CancelForm(forms.Form):
     )
 
 
-SCORE_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+def score_field(label, help_text):
+    """A required score from 1 to 5 with nothing chosen beforehand: a reviewer who skips
+    a criterion is asked for it, not recorded as giving it full marks."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "score"}),
+        help_text=help_text,
+    )
 
 
 class OpinionForm(forms.Form):
-    ideological_soundness = forms.TypedChoiceField(
-        label=_("思想性"), choices=SCORE_CHOICES, coerce=int
+    ideological_soundness = score_field(
+        _("思想性"),
+        _("政治方向与价值导向正确，落实立德树人，有机融入课程思政。1 分最低，5 分最高。"),
     )
-    scientific_accuracy = forms.TypedChoiceField(
-        label=_("科学性"), choices=SCORE_CHOICES, coerce=int
+    scientific_accuracy = score_field(
+        _("科学性"), _("内容准确，符合国家标准和行业规范，反映新技术、新工艺、新规范。")
     )
-    suitability = forms.TypedChoiceField(label=_("适宜性"), choices=SCORE_CHOICES, coerce=int)
+    suitability = score_field(
+        _("适宜性"), _("符合职业院校学生的认知特点，体例、难度和篇幅适合教学使用。")
+    )
     comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea)
     outcome = forms.ChoiceField(
         label=_("审核结论"), choices=Outcome.choices, widget=forms.RadioSelect
@@ -293,14 +341,12 @@ class CheckForm(forms.Form):
 
 
 class ExpertForm(ReviewerForm):
-    """An expert for a planning entry: subject reviewers only (the service checks again)."""
+    """An expert for a planning entry: subject experts, the recused disabled (the service
+    checks again)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, textbook, **kwargs):
+        super().__init__(*args, textbook=textbook, track_kinds=[TrackKind.SUBJECT], **kwargs)
         self.fields["reviewer"].label = _("评审专家")
-        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
-            groups__name=roles.REVIEWER
-        )
 
 
 class ScoreForm(forms.Form):
@@ -488,14 +534,12 @@ class DrawForm(forms.Form):
 
 
 class InspectorForm(ReviewerForm):
-    """An inspector and a due date (the reviewer list: experts only)."""
+    """An inspector and a due date: subject experts, the recused disabled (the service checks
+    again)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, textbook, **kwargs):
+        super().__init__(*args, textbook=textbook, track_kinds=[TrackKind.SUBJECT], **kwargs)
         self.fields["reviewer"].label = _("检查专家")
-        self.fields["reviewer"].queryset = self.fields["reviewer"].queryset.filter(
-            groups__name=roles.REVIEWER
-        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.users.models import UserProfile
 
 from textbooks import scope
+from textbooks.names import display_name
 from workflow.models import CaseKind
 
 
@@ -29,25 +30,26 @@ def mail_language(preferred_language):
 
 def _send(compose, users):
     """Mail ``compose()``'s (subject, body) to each of ``users``, composed in each one's
-    language: once per language, not once per recipient."""
-    recipients = [u for u in users if u.email and u.is_active]
+    language (once per language, not once per recipient) and addressed to each by name."""
+    recipients = sorted((u for u in users if u.email and u.is_active), key=lambda u: u.email)
     if not recipients:
         return
     preferred = dict(
         UserProfile.objects.filter(user__in=recipients).values_list("user_id", "preferred_language")
     )
-    language_of = {u.email: mail_language(preferred.get(u.pk, "")) for u in recipients}
+    language_of = {u.pk: mail_language(preferred.get(u.pk, "")) for u in recipients}
     composed = {}
     for language in set(language_of.values()):
         with translation.override(language):
             composed[language] = compose()
-    send_mass_mail(
-        [
-            (*composed[language_of[address]], settings.DEFAULT_FROM_EMAIL, [address])
-            for address in sorted(language_of)
-        ],
-        fail_silently=False,
-    )
+    mails = []
+    for user in recipients:
+        language = language_of[user.pk]
+        subject, body = composed[language]
+        with translation.override(language):
+            greeting = _("%(name)s，您好：") % {"name": display_name(user)}
+        mails.append((subject, f"{greeting}\n\n{body}", settings.DEFAULT_FROM_EMAIL, [user.email]))
+    send_mass_mail(mails, fail_silently=False)
 
 
 def writers_of(textbook):

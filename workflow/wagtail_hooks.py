@@ -9,12 +9,29 @@ from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
 from textbooks import membership, scope
+from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.imports import IMPORTERS_HOOK
+from textbooks.models import Textbook
 from workflow import planning_urls, urls
 from workflow.archives import archived_keys
 from workflow.imports import ApplicationImporter
-from workflow.models import EditionAsset, EditionLeaf, PinnedAsset, PinnedRevision, SelectionLine
+from workflow.models import (
+    EditionAsset,
+    EditionLeaf,
+    Erratum,
+    PinnedAsset,
+    PinnedRevision,
+    ReviewAssignment,
+    ReviewCase,
+    SelectionLine,
+)
 from workflow.models.selection import IN_FORCE
+from workflow.services.dashboard import (
+    AWAITING_TRIAGE,
+    CASE_QUEUES,
+    UNSETTLED_ERRATA,
+    overdue_assignments,
+)
 from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
 from workflow.views.admin import my_open_assignments
@@ -177,6 +194,99 @@ class CompliancePanel(Component):
 def add_compliance_panel(request, panels):
     if scope.is_administrator(request.user):
         panels.append(CompliancePanel(scope.scope_label(request.user)))
+
+
+class WaitingPanel(Component):
+    """Dashboard (administrators): what waits for them in their scope, each count linking
+    to the list it counts."""
+
+    name = "waiting_for_me"
+    order = 40
+    template_name = "workflow/admin/waiting_panel.html"
+
+    def __init__(self, rows, scope_label):
+        self.rows, self.scope_label = rows, scope_label
+
+    def get_context_data(self, parent_context):
+        return {"rows": self.rows, "scope": self.scope_label}
+
+
+def waiting_rows(user):
+    """(label, count, url) of each queue the administrator ``user`` works through."""
+    cases = ReviewCase.objects.filter(scope.administered_q(user, "textbook__"))
+    cases_url = reverse("workflow:cases")
+    rows = [
+        (queue.label, queue.select(cases).count(), f"{cases_url}?waiting={key}")
+        for key, queue in CASE_QUEUES.items()
+        if key != "overdue"
+    ]
+    overdue = overdue_assignments(
+        ReviewAssignment.objects.filter(scope.administered_q(user, "track__case__textbook__"))
+    )
+    rows.append((_("逾期未提交的审核意见"), overdue.count(), f"{cases_url}?waiting=overdue"))
+    errata = Erratum.objects.filter(scope.administered_q(user, "textbook__"))
+    rows.append(
+        (
+            _("待受理的勘误"),
+            errata.filter(state__in=AWAITING_TRIAGE).count(),
+            reverse("workflow:errata") + "?state=new",
+        )
+    )
+    return rows
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_panel(request, panels):
+    if scope.is_administrator(request.user):
+        panels.append(WaitingPanel(waiting_rows(request.user), scope.scope_label(request.user)))
+
+
+class MyTextbooksPanel(Component):
+    """Dashboard (authors): the textbooks they write, with lifecycle state and next due
+    date; their open cases; errata on their textbooks not yet settled."""
+
+    name = "my_textbooks"
+    order = 45
+    template_name = "workflow/admin/my_textbooks_panel.html"
+
+    def __init__(self, textbooks, cases, errata):
+        self.textbooks, self.cases, self.errata = textbooks, cases, errata
+
+    def get_context_data(self, parent_context):
+        return {"textbooks": self.textbooks, "cases": self.cases, "errata": self.errata}
+
+
+def my_textbooks(user):
+    """(textbooks ``user`` writes with their lifecycle, open cases, unsettled errata count)."""
+    textbooks = Textbook.objects.authored_by(user).select_related("lifecycle").order_by("title")
+    cases = (
+        ReviewCase.objects.filter(textbook__in=textbooks, state__in=OPEN_STATES)
+        .select_related("textbook")
+        .order_by("textbook__title")
+    )
+    errata = Erratum.objects.filter(UNSETTLED_ERRATA, textbook__in=textbooks).count()
+    return list(textbooks), list(cases), errata
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_textbooks_panel(request, panels):
+    textbooks, cases, errata = my_textbooks(request.user)
+    if textbooks:
+        panels.append(MyTextbooksPanel(textbooks, cases, errata))
+
+
+@hooks.register(TEXTBOOK_LINKS)
+def textbook_links(user, textbook):
+    """In the 教材 listing: the textbook's editions and revision cycle, and for its writers
+    submitting a revision."""
+    if scope.administers(user, textbook) or textbook.is_written_by(user):
+        yield (
+            _("版次与修订周期"),
+            reverse("workflow:textbook_lifecycle", args=[textbook.pk]),
+            "history",
+        )
+    if textbook.is_written_by(user):
+        yield (_("提交修订"), reverse("workflow:submit", args=[textbook.pk]), "upload")
 
 
 @hooks.register(media_hooks.ASSETS_IN_USE)

@@ -197,6 +197,9 @@ REVIEW_DOCUMENT_RULES = {
 }
 
 WAGTAIL_SITE_NAME = _("职业教育教材全生命周期管理")
+WAGTAILADMIN_USER_LOGIN_FORM = "textbooks.users.forms.LoginForm"
+# No Gravatar: the admin runs where it cannot be reached; Wagtail shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # The public site's address, printed (as text and QR codes) in edition PDFs; empty means
 # WAGTAILADMIN_BASE_URL. Paper cannot be corrected: set it before printing.

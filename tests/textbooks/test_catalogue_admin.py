@@ -133,3 +133,19 @@ def test_admin_and_site_speak_chinese_by_default_and_english_on_request(client):
     response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Sign in" in response.content.decode()
     assert 'lang="zh-hans"' in client.get("/").content.decode()
+
+
+def test_a_writer_lists_the_textbooks_he_writes_with_what_he_can_do(client, users, make_textbook):
+    mine = make_textbook(users["author"], title="我编写的教材")
+    theirs = make_textbook(users["other_author"], title="别人编写的教材")
+    client.force_login(users["author"])
+    listing = client.get(reverse("textbook:index")).content.decode()
+    assert "我编写的教材" in listing and "别人编写的教材" not in listing
+    assert f"/admin/reviews/textbooks/{mine.pk}/lifecycle/" in listing
+    assert f"/admin/reviews/textbooks/{mine.pk}/submit/" in listing
+    # An administrator lists the whole catalogue, with each textbook's lifecycle screen.
+    client.force_login(users["national"])
+    listing = client.get(reverse("textbook:index")).content.decode()
+    assert "我编写的教材" in listing and "别人编写的教材" in listing
+    assert f"/admin/reviews/textbooks/{theirs.pk}/lifecycle/" in listing
+    assert f"/admin/reviews/textbooks/{theirs.pk}/submit/" not in listing

@@ -67,6 +67,7 @@ def test_two_leaf_revision_reviewed_and_published(
     page.set_input_files("input[name=usage_report]", pdf("usage.pdf"))
     page.set_input_files("input[name=change_table]", pdf("table.pdf"))
     page.get_by_role("button", name="送审", exact=True).click()
+    page.get_by_role("button", name="确定送审").click()
     page.wait_for_selector("#case-state")
     assert page.inner_text("#case-state") == "已送审"
     case_url = page.url
@@ -85,8 +86,11 @@ def test_two_leaf_revision_reviewed_and_published(
         page.get_by_role("link", name=f"{textbook.title}（小修订）").first.click()
         page.wait_for_selector(".pinned-leaf")
         assert page.locator(".pinned-leaf").count() == 2
+        page.click(".pinned-leaf >> nth=0 >> summary")
         assert "第一版 1" in page.inner_text(".pinned-leaf >> nth=0 >> .before")
         assert "第二版 1" in page.inner_text(".pinned-leaf >> nth=0 >> .after")
+        for name, score in SCORES.items():
+            page.check(f"input[name={name}][value='{score}']")
         page.fill("textarea[name=comment]", "内容准确，同意通过")
         page.check("input[name=outcome][value=pass]")
         page.get_by_role("button", name="提交审核意见").click()
@@ -98,6 +102,7 @@ def test_two_leaf_revision_reviewed_and_published(
     page.get_by_role("button", name="作出审核结论").click()
     page.wait_for_selector("text=审核结论：审核通过")
     page.get_by_role("button", name="发布新版次").click()
+    page.get_by_role("button", name="确定发布").click()
     page.wait_for_selector("text=已发布第 1.1 版")
 
     # Teachers see the new edition on the public textbook page.

@@ -140,3 +140,26 @@ def test_review_reminders_are_in_each_reviewers_language(world, run_in):
     [chinese], [english] = mail_to("reviewer"), mail_to("reviewer2")
     assert "（还剩 2 天）" in chinese.subject and "请尽快提交" in chinese.body
     assert "(2 days left)" in english.subject and english.subject.startswith("[Review reminder]")
+
+
+def test_each_mail_addresses_its_recipient_by_name(world, django_capture_on_commit_callbacks):
+    u = world["users"]
+    u["reviewer"].last_name, u["reviewer"].first_name = "赵", "磊"
+    u["reviewer"].save()
+    prefers(u["reviewer2"], "en")
+    u["reviewer2"].first_name, u["reviewer2"].last_name = "Anna", "Schmidt"
+    u["reviewer2"].save()
+    case = submitted_case(world["textbook"], u["author"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for reviewer in ("reviewer", "reviewer2"):
+            services.assign_reviewer(
+                ReviewCase.objects.get(pk=case.pk),
+                user=u["national"],
+                reviewer=u[reviewer],
+                track_kind="subject",
+                due_date=due(),
+            )
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert bodies["reviewer@example.org"].startswith("赵磊，您好：\n\n")
+    assert bodies["reviewer2@example.org"].startswith("Dear Anna Schmidt,\n\n")

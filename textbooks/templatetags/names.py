@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.filter
 def display_name(user):
-    """{{ user|display_name }}: see textbooks.names.display_name."""
+    """``{{ user|display_name }}``: textbooks.names.display_name."""
     return _display_name(user)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +53,7 @@ class AuditLogEntry(models.Model):
         verbose_name_plural = _("审计日志")
 
     def __str__(self):
-        return f"{self.transition}: {self.from_state} → {self.to_state}"
+        return f"{self.from_label} → {self.to_label}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -61,3 +62,25 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+    # The field whose values the row records: a case's kind when an administrator changed
+    # it, else the object's state.
+    RECORDED_FIELD = {"change_kind": "kind"}
+
+    def label(self, code):
+        """``code`` as the reader reads it: the label of that value of the recorded field
+        (the code itself for a value the model no longer has)."""
+        model = self.content_type.model_class()
+        try:
+            field = model._meta.get_field(self.RECORDED_FIELD.get(self.transition, "state"))
+        except (AttributeError, FieldDoesNotExist):
+            return code
+        return dict(field.flatchoices).get(code, code)
+
+    @property
+    def from_label(self):
+        return self.label(self.from_state)
+
+    @property
+    def to_label(self):
+        return self.label(self.to_state)

@@ -676,6 +676,17 @@ def compare_leaf(old_revision, new_revision, old_assets=None, new_assets=None):
     return changes
 
 
+def front_matter_changes(fields):
+    """FieldChanges of the textbook page's front matter (workflow.services.changes
+    .front_matter): the title, overview and preface that changed, as text."""
+    as_text = lambda field, value: _html_text(value) if field.is_html else _text(value)  # noqa: E731
+    return [
+        FieldChange(field.label, as_text(field, field.before), as_text(field, field.after))
+        for field in fields
+        if field.changed
+    ]
+
+
 def diff_editions(old, new):
     """Compare two editions of one textbook (``old`` published before ``new``)."""
     if old.textbook_id != new.textbook_id:

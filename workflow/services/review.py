@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from textbooks import scope
 from textbooks.i18n import clauses, enumeration, in_record_language
+from textbooks.names import display_name
 from workflow import notifications
 from workflow.models import (
     OPEN_STATES,
@@ -43,7 +44,6 @@ from workflow.services.errors import (
     conflict_when_busy,
 )
 from workflow.services.rules import (
-    display_name,
     recusal_reason,
     reviewer_qualification_error,
     tracks_for,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from media.storage import private_storage
 from media.views import serve_key
 from textbooks.models import Textbook
+from textbooks.names import display_name
 from workflow import notifications, services
 from workflow.forms import (
     AssignForm,
@@ -44,15 +45,21 @@ from workflow.services.assets import (
     edition_pins,
 )
 from workflow.services.changes import front_matter, submitted_contents
-from workflow.services.diff import compare_leaf
+from workflow.services.dashboard import CASE_QUEUES
+from workflow.services.diff import compare_leaf, front_matter_changes
 from workflow.services.documents import DOCUMENTS, content_type_of
+from workflow.services.editions import next_version
 from workflow.services.review import (
     allowed_kinds,
+    decide_outcome,
     kind_change,
     kind_restriction,
     missing_opinions,
+    track_results,
+    vetoed,
 )
 from workflow.services.rules import administered_or_written, recusal_reason
+from workflow.views import screens
 
 
 def visible_cases(user):
@@ -64,12 +71,21 @@ def visible_cases(user):
 
 
 def case_list(request):
+    """The cases the viewer may see; ``?waiting=`` narrows them to one of the queues the
+    dashboard counts (workflow.services.dashboard.CASE_QUEUES)."""
     cases = visible_cases(request.user).select_related("textbook", "submitted_by")
+    queue = CASE_QUEUES.get(request.GET.get("waiting", ""))
+    if queue is not None:
+        cases = queue.select(cases)
+    heading = _("审核与版次")
     return TemplateResponse(
         request,
         "workflow/admin/case_list.html",
         {
+            "heading": heading,
+            "breadcrumbs": screens.breadcrumbs((heading, None)),
             "cases": cases[:200],
+            "filter_label": queue and queue.label,
             "my_textbooks": Textbook.objects.authored_by(request.user).order_by("title"),
             "my_assignments": my_open_assignments(request.user),
         },
@@ -136,6 +152,10 @@ def submit_revision(request, textbook_id):
         request,
         "workflow/admin/submit.html",
         {
+            "heading": _("提交修订：%(title)s") % {"title": textbook.title},
+            "breadcrumbs": screens.breadcrumbs(
+                screens.cases(), (_("提交修订：%(title)s") % {"title": textbook.title}, None)
+            ),
             "textbook": textbook,
             "edition": edition,
             "pending": pending,
@@ -154,6 +174,14 @@ def _case_for(request, pk):
     return get_object_or_404(visible_cases(request.user).select_related("textbook"), pk=pk)
 
 
+def case_screen(case, heading):
+    """The heading and breadcrumbs of a screen about ``case``."""
+    return {
+        "heading": heading,
+        "breadcrumbs": screens.breadcrumbs(screens.cases(), screens.case(case), (heading, None)),
+    }
+
+
 def _managed_case(request, pk):
     case = _case_for(request, pk)
     if not services.can_manage_case(request.user, case):
@@ -170,7 +198,7 @@ def case_history(case):
             content_type=ContentType.objects.get_for_model(ReviewAssignment),
             object_id__in=assignments.values("pk"),
         )
-    ).select_related("actor")
+    ).select_related("actor", "content_type")
 
 
 def case_detail(request, pk):
@@ -194,10 +222,19 @@ def case_detail(request, pk):
         )
         for track in case.tracks.all()
     ]
+    can_decide = acts and case.state == CaseState.IN_REVIEW
+    missing = missing_opinions(case) if can_decide else []
+    results = track_results(case) if can_decide else []
+    # The outcome the button will record, once the rule can be applied (or a veto ends it).
+    outcome = decide_outcome(results) if can_decide and (not missing or vetoed(results)) else None
+    can_publish = acts and case.state == CaseState.APPROVED
+    heading = screens.case(case)[0]
     return TemplateResponse(
         request,
         "workflow/admin/case_detail.html",
         {
+            "heading": heading,
+            "breadcrumbs": screens.breadcrumbs(screens.cases(), (heading, None)),
             "case": case,
             "pins": case.pinned_revisions.select_related("page", "revision"),
             "tracks": tracks,
@@ -206,19 +243,25 @@ def case_detail(request, pk):
             "recusal": recusal,
             "can_assign": acts and case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
             "can_replace": acts and case.state == CaseState.IN_REVIEW,
-            "can_decide": acts and case.state == CaseState.IN_REVIEW,
+            "can_decide": can_decide,
+            "outcome": outcome and CaseState(outcome).label,
             "decide_form": DecideForm(
                 initial={"kind": case.kind},
                 kinds=allowed_kinds(case.textbook) if case.is_revision else None,
             ),
             "kind_change_text": change and notifications.kind_change_text(change),
             "documents": _documents(case),
-            "missing": missing_opinions(case) if case.state == CaseState.IN_REVIEW else [],
-            "can_publish": acts and case.state == CaseState.APPROVED,
+            "missing": missing,
+            "can_publish": can_publish,
+            "publishes": can_publish
+            and "{}.{}".format(*next_version(services.current_edition(case.textbook), case.kind)),
             "can_cancel": acts and case.state in OPEN_STATES,
             "can_withdraw": is_writer and case.state in (CaseState.DRAFT, CaseState.SUBMITTED),
             "can_resubmit": is_writer and case.state == CaseState.RESUBMIT_REQUESTED,
             "edition": getattr(case, "edition", None),
+            "my_assignments": [
+                a for _track, found in tracks for a in found if a.reviewer_id == request.user.pk
+            ],
         },
     )
 
@@ -257,7 +300,7 @@ def _documents(case):
 
 def assign(request, pk):
     case = _managed_case(request, pk)
-    form = AssignForm(request.POST or None, tracks=case.tracks.all())
+    form = AssignForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_reviewer(case, user=request.user, **form.cleaned_data)
@@ -266,7 +309,8 @@ def assign(request, pk):
         else:
             messages.success(
                 request,
-                _("已分配审核专家 %(name)s。") % {"name": form.cleaned_data["reviewer"]},
+                _("已分配审核专家 %(name)s。")
+                % {"name": display_name(form.cleaned_data["reviewer"])},
             )
             return redirect("workflow:assign", case.pk)
     assignments = (
@@ -277,7 +321,12 @@ def assign(request, pk):
     return TemplateResponse(
         request,
         "workflow/admin/assign.html",
-        {"case": case, "form": form, "assignments": assignments},
+        {
+            **case_screen(case, _("分配审核专家")),
+            "case": case,
+            "form": form,
+            "assignments": assignments,
+        },
     )
 
 
@@ -347,13 +396,21 @@ def replace(request, pk):
             messages.success(
                 request,
                 _("已由 %(new)s 接替 %(old)s。")
-                % {"new": form.cleaned_data["reviewer"], "old": assignment.reviewer},
+                % {
+                    "new": display_name(form.cleaned_data["reviewer"]),
+                    "old": display_name(assignment.reviewer),
+                },
             )
             return redirect("workflow:case", case.pk)
     return TemplateResponse(
         request,
         "workflow/admin/replace.html",
-        {"case": case, "assignment": assignment, "form": form},
+        {
+            **case_screen(case, _("替换审核专家")),
+            "case": case,
+            "assignment": assignment,
+            "form": form,
+        },
     )
 
 
@@ -369,7 +426,16 @@ def cancel(request, pk):
         else:
             messages.success(request, _("审核案已取消，该教材可以重新送审。"))
             return redirect("workflow:case", case.pk)
-    return TemplateResponse(request, "workflow/admin/cancel.html", {"case": case, "form": form})
+    return TemplateResponse(
+        request,
+        "workflow/admin/cancel.html",
+        {
+            **case_screen(case, _("取消审核案")),
+            "header_icon": "warning",
+            "case": case,
+            "form": form,
+        },
+    )
 
 
 def baseline_edition(case):
@@ -420,16 +486,23 @@ def review(request, pk):
         for pin in case.pinned_revisions.select_related("revision", "page")
     ]
     contents, removed = submitted_contents(case, edition)
+    fields = front_matter(edition.textbook_revision if edition else None, case.textbook_revision)
     return TemplateResponse(
         request,
         "workflow/admin/review.html",
         {
+            **case_screen(
+                case,
+                _("审核：%(title)s（%(track)s）")
+                % {"title": case.textbook.title, "track": assignment.track.get_kind_display()},
+            ),
             "assignment": assignment,
             "case": case,
-            "front_matter": front_matter(
-                edition.textbook_revision if edition else None, case.textbook_revision
-            ),
+            "documents": _documents(case),
+            "front_matter": fields,
+            "front_matter_changes": front_matter_changes(fields),
             "contents": contents,
+            "reordered": any(entry.moved for entry in contents),
             "removed": removed,
             "leaves": leaves,
             "edition": edition,

@@ -10,6 +10,7 @@ from textbooks.models import Textbook
 from workflow.models import AuditLogEntry, Edition, LifecycleState
 from workflow.services.diff import diff_editions
 from workflow.services.lifecycle import is_recently_updated, lifecycle_for
+from workflow.views import screens
 
 
 def textbook_lifecycle(request, textbook_id):
@@ -35,9 +36,17 @@ def textbook_lifecycle(request, textbook_id):
         request,
         "workflow/admin/textbook_lifecycle.html",
         {
+            "heading": _("%(title)s：版次与修订周期") % {"title": textbook.title},
+            "breadcrumbs": screens.breadcrumbs(
+                screens.textbooks(),
+                (_("%(title)s：版次与修订周期") % {"title": textbook.title}, None),
+            ),
+            "header_icon": "history",
             "textbook": textbook,
             "lifecycle": lifecycle,
-            "history": AuditLogEntry.objects.for_object(lifecycle).select_related("actor"),
+            "history": AuditLogEntry.objects.for_object(lifecycle).select_related(
+                "actor", "content_type"
+            ),
             "proposals": textbook.retirement_proposals.all(),
             "administers": scope.administers(user, textbook),
             "can_propose": scope.administers(user, textbook)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 from workflow.forms import ErratumTriageForm
 from workflow.models import AuditLogEntry, Erratum, ErratumState
 from workflow.services import WorkflowError, errata
+from workflow.services.dashboard import AWAITING_TRIAGE, UNSETTLED_ERRATA
 from workflow.services.rules import administered_or_written
+from workflow.views import screens
 
 
 def visible_errata(user):
@@ -20,9 +23,11 @@ def visible_errata(user):
 
 
 STATE_FILTERS = {
-    "open": [ErratumState.NEW, ErratumState.TRIAGED],
-    "accepted": [ErratumState.ACCEPTED],
-    "closed": [ErratumState.DECLINED, ErratumState.DUPLICATE],
+    "new": Q(state__in=AWAITING_TRIAGE),
+    "open": Q(state__in=[ErratumState.NEW, ErratumState.TRIAGED]),
+    "unsettled": UNSETTLED_ERRATA,
+    "accepted": Q(state=ErratumState.ACCEPTED),
+    "closed": Q(state__in=[ErratumState.DECLINED, ErratumState.DUPLICATE]),
 }
 
 
@@ -30,11 +35,17 @@ def errata_list(request):
     shown = request.GET.get("state", "open")
     found = visible_errata(request.user)
     if shown in STATE_FILTERS:
-        found = found.filter(state__in=STATE_FILTERS[shown])
+        found = found.filter(STATE_FILTERS[shown])
     return TemplateResponse(
         request,
         "workflow/admin/errata_list.html",
-        {"errata": found[:500], "shown": shown},
+        {
+            "heading": screens.errata()[0],
+            "breadcrumbs": screens.breadcrumbs((screens.errata()[0], None)),
+            "header_icon": "warning",
+            "errata": found[:500],
+            "shown": shown,
+        },
     )
 
 
@@ -68,8 +79,15 @@ def erratum_detail(request, pk):
         request,
         "workflow/admin/erratum_detail.html",
         {
+            "heading": _("勘误 #%(pk)s") % {"pk": erratum.pk},
+            "breadcrumbs": screens.breadcrumbs(
+                screens.errata(), (_("勘误 #%(pk)s") % {"pk": erratum.pk}, None)
+            ),
+            "header_icon": "warning",
             "erratum": erratum,
             "form": form,
-            "history": AuditLogEntry.objects.for_object(erratum).select_related("actor"),
+            "history": AuditLogEntry.objects.for_object(erratum).select_related(
+                "actor", "content_type"
+            ),
         },
     )

@@ -226,7 +226,7 @@ def entry_detail(request, pk):
     ):
         raise PermissionDenied
     check_form = CheckForm(prefix="check")
-    expert_form = ExpertForm(prefix="expert")
+    expert_form = ExpertForm(prefix="expert", textbook=entry.textbook)
     if request.method == "POST":
         if not runs:
             raise PermissionDenied
@@ -247,7 +247,7 @@ def entry_detail(request, pk):
                 if done is not None:
                     return redirect("planning:entry", entry.pk)
         else:
-            expert_form = ExpertForm(request.POST, prefix="expert")
+            expert_form = ExpertForm(request.POST, prefix="expert", textbook=entry.textbook)
             if expert_form.is_valid():
                 data = expert_form.cleaned_data
                 try:

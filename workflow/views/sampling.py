@@ -172,7 +172,7 @@ def check_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "assign" and acts:
-                assign_form = InspectorForm(request.POST)
+                assign_form = InspectorForm(request.POST, textbook=check.textbook)
                 if assign_form.is_valid():
                     data = assign_form.cleaned_data
                     sampling.assign_inspector(
@@ -220,7 +220,9 @@ def check_detail(request, pk):
             "inspections": inspections,
             "show_reports": manages or scope.administers(user, check.textbook),
             "recusal": recusal,
-            "assign_form": (assign_form or InspectorForm()) if acts and open_for_work else None,
+            "assign_form": (assign_form or InspectorForm(textbook=check.textbook))
+            if acts and open_for_work
+            else None,
             "report_form": (report_form or InspectionReportForm())
             if mine is not None and check.state == CheckState.INSPECTING
             else None,
