@@ -3,7 +3,6 @@ objection, a published Jiangsu list, a school-based filing acknowledged and one 
 
 import pytest
 
-from tests.search.conftest import demo_catalogue
 from workflow.models import (
     BatchState,
     EntryState,
@@ -13,8 +12,6 @@ from workflow.models import (
     PlanBatch,
     SchoolFiling,
 )
-
-__all__ = ["demo_catalogue"]
 
 pytestmark = pytest.mark.django_db
 
