@@ -1,9 +1,11 @@
 """Random sequences over assets, a leaf, cases and editions: after every step each public
-surface shows what the current edition pins, and every edition keeps what it pinned."""
+surface shows what the current edition pins, and every edition keeps what it pinned. Cases
+also move one step at a time: submitted, assigned, their reviewer replaced, cancelled."""
 
 import hashlib
 import itertools
 import re
+from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,21 +24,35 @@ from media.models import MediaAsset, ShortLink
 from media.services import store_file
 from tests.media.conftest import media_block, mp4_bytes
 from tests.workflow.conftest import SCORES, documents, due
+from textbooks import roles
 from textbooks.blocks import LeafStreamBlock
 from textbooks.models import UnitPage
 from workflow import services
-from workflow.models import CaseState, Edition, EditionAsset
+from workflow.models import (
+    OPEN_STATES,
+    AssignmentState,
+    CaseState,
+    Edition,
+    EditionAsset,
+    ReviewAssignment,
+)
 
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
 def test_every_public_surface_shows_what_the_current_edition_pins(
-    client, users, make_textbook, make_asset
+    client, users, make_textbook, make_asset, make_user
 ):
     serial = itertools.count()
+    reviewers = [users["reviewer"], make_user("reviewer_b", roles.REVIEWER)]
     published_counts = []
+    moves = Counter()  # replacements and cancellations that happened
 
     def fetched(url):
         response = client.get(url, follow=True)
@@ -61,6 +77,62 @@ def test_every_public_surface_shows_what_the_current_edition_pins(
 
         def case(self):
             return self.textbook.review_cases.order_by("-pk").first()
+
+        def open_case(self):
+            return self.textbook.review_cases.filter(state__in=OPEN_STATES).first()
+
+        @rule()
+        def author_submits(self):
+            self.submitted()
+
+        def submitted(self):
+            """Opens and submits a case; None if refused (a case is open, nothing changed, or
+            a draft shows a deleted asset), having changed nothing."""
+            try:
+                with transaction.atomic():
+                    kind = "minor" if self.textbook.editions.exists() else "initial"
+                    case = services.open_case(self.textbook, user=users["author"], kind=kind)
+                    extra = documents() | {"change_categories": ["new_method"]}
+                    return services.submit(
+                        case, user=users["author"], change_summary="说明", **extra
+                    )
+            except services.WorkflowError:
+                return None
+
+        @rule()
+        def administrator_assigns(self):
+            case = self.open_case()
+            if case is None or case.state != CaseState.SUBMITTED:
+                return
+            services.assign_reviewer(
+                case, user=users["national"], reviewer=reviewers[0], track_kind="subject",
+                due_date=due(),
+            )  # fmt: skip
+
+        @rule()
+        def administrator_replaces_the_silent_reviewer(self):
+            case = self.open_case()
+            if case is None or case.state != CaseState.IN_REVIEW:
+                return
+            silent = ReviewAssignment.objects.get(
+                track__case=case, state=AssignmentState.ACTIVE, opinion__isnull=True
+            )
+            other = next(r for r in reviewers if r != silent.reviewer)
+            new = services.replace_reviewer(
+                silent, user=users["national"], reviewer=other, due_date=due(), reason="未回复"
+            )
+            assert fresh(silent).state == AssignmentState.REPLACED
+            assert fresh(silent).replaced_by == new
+            moves["replaced"] += 1
+
+        @rule()
+        def administrator_cancels(self):
+            case = self.open_case()
+            if case is None:
+                return
+            services.cancel(case, user=users["national"], reason="长期未推进")
+            assert fresh(case).state == CaseState.CANCELLED
+            moves["cancelled"] += 1
 
         @rule(which=st.sampled_from([0, 1]), file=st.booleans(), title=st.booleans())
         def author_replaces(self, which, file, title):
@@ -98,31 +170,51 @@ def test_every_public_surface_shows_what_the_current_edition_pins(
         def first_edition(self):
             self.review_and_publish()
 
-        @rule()
-        def review_and_publish(self):
-            """The ordinary path, by the right people, as far as it goes."""
-            national, reviewer, author = users["national"], users["reviewer"], users["author"]
-            try:
-                with transaction.atomic():
-                    kind = "minor" if self.textbook.editions.exists() else "initial"
-                    case = services.open_case(self.textbook, user=author, kind=kind)
-                    extra = documents() | {"change_categories": ["new_method"]}
-                    services.submit(case, user=author, change_summary="说明", **extra)
-            except services.WorkflowError:
-                return  # nothing changed, or a draft shows a deleted asset
-            case = self.case()
+        @rule(replace=st.booleans(), cancel=st.booleans())
+        def review_and_publish(self, replace=False, cancel=False):
+            """The ordinary path, by the right people, as far as it goes: a case left open by
+            the steps above is cancelled first; the silent reviewer may be replaced; the
+            administrator may cancel the case in review instead of deciding it."""
+            national, reviewer = users["national"], users["reviewer"]
+            if (left_open := self.open_case()) is not None:
+                services.cancel(left_open, user=national, reason="重新送审")
+            case = self.submitted()
+            if case is None:
+                return
             assignment = services.assign_reviewer(
                 case, user=national, reviewer=reviewer, track_kind="subject", due_date=due()
             )
+            if replace:
+                assignment = services.replace_reviewer(
+                    assignment, user=national, reviewer=reviewers[1], due_date=due()
+                )
+                moves["replaced"] += 1
+            if cancel:
+                services.cancel(self.case(), user=national, reason="审核期间作者撤回修订")
+                moves["cancelled"] += 1
+                return
             services.record_opinion(
-                assignment, user=reviewer, scores=SCORES, comment="同意", outcome="pass"
-            )
+                assignment, user=assignment.reviewer, scores=SCORES, comment="同意",
+                outcome="pass",
+            )  # fmt: skip
             case = services.decide(self.case(), user=national)
             assert case.state == CaseState.APPROVED
             services.publish(case, user=national)
 
         def teardown(self):
             published_counts.append(self.textbook.editions.count())
+
+        @invariant()
+        def one_open_case_and_one_active_reviewer_at_most(self):
+            open_cases = self.textbook.review_cases.filter(state__in=OPEN_STATES)
+            assert open_cases.count() <= 1
+            for case in open_cases:
+                active = ReviewAssignment.objects.filter(
+                    track__case=case, round=case.round, state=AssignmentState.ACTIVE
+                )
+                assert active.count() <= 1
+            cancelled = self.textbook.review_cases.filter(state=CaseState.CANCELLED)
+            assert not Edition.objects.filter(review_case__in=cancelled).exists()
 
         @invariant()
         def editions_keep_what_their_cases_reviewed(self):
@@ -172,5 +264,7 @@ def test_every_public_surface_shows_what_the_current_edition_pins(
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )
-    # The runs must have exercised publishing again after the first edition.
+    # The runs must have exercised publishing again after the first edition, replacing a
+    # reviewer and cancelling a case.
     assert max(published_counts) >= 2, published_counts
+    assert moves["replaced"] and moves["cancelled"], moves
