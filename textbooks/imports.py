@@ -578,32 +578,45 @@ class TextbookImporter(Importer):
         return None if errors else row
 
     def save(self, rows):
+        # Compared as plain values (no model instances, no prefetch): a re-import of the whole
+        # catalogue reads each table once and holds tuples, not 50,000 textbooks and their
+        # courses, majors and institutions.
         existing = {
-            t.isbn: t
-            for t in Textbook.objects.filter(isbn__in=[r["isbn"] for r in rows]).prefetch_related(
-                *TEXTBOOK_M2M
+            record["isbn"]: record
+            for record in Textbook.objects.filter(isbn__in=[r["isbn"] for r in rows]).values(
+                "pk", "isbn", *TEXTBOOK_FIELDS
             )
         }
-        created = updated = unchanged = 0
+        pks = [record["pk"] for record in existing.values()]
+        links = {name: {} for name in TEXTBOOK_M2M}
+        for name in TEXTBOOK_M2M:
+            field = Textbook._meta.get_field(name)
+            target = f"{field.m2m_reverse_field_name()}_id"
+            for textbook_id, pk in field.remote_field.through.objects.filter(
+                textbook_id__in=pks
+            ).values_list("textbook_id", target):
+                links[name].setdefault(textbook_id, []).append(pk)
+        created = unchanged = 0
+        changed = []
         for row in rows:
-            textbook = existing.get(row["isbn"])
+            record = existing.get(row["isbn"])
             m2m = {name: row[name] for name in TEXTBOOK_M2M}
-            if textbook is None:
+            if record is None:
                 fields = {f: row[f] for f in TEXTBOOK_FIELDS}
                 create_textbook(Textbook(isbn=row["isbn"], **fields), user=self.user, **m2m)
                 created += 1
-                continue
-            same = all(getattr(textbook, f) == row[f] for f in TEXTBOOK_FIELDS) and all(
-                sorted(x.pk for x in getattr(textbook, name).all()) == row[name]
-                for name in TEXTBOOK_M2M
-            )
-            if same:
+            elif all(record[f] == row[f] for f in TEXTBOOK_FIELDS) and all(
+                sorted(links[name].get(record["pk"], [])) == row[name] for name in TEXTBOOK_M2M
+            ):
                 unchanged += 1
-                continue
+            else:
+                changed.append((record["pk"], row))
+        instances = Textbook.objects.in_bulk([pk for pk, _row in changed])
+        for pk, row in changed:
+            textbook = instances[pk]
             for f in TEXTBOOK_FIELDS:
                 setattr(textbook, f, row[f])
             textbook.save()
-            for name, ids in m2m.items():
-                getattr(textbook, name).set(ids)
-            updated += 1
-        return created, updated, unchanged
+            for name in TEXTBOOK_M2M:
+                getattr(textbook, name).set(row[name])
+        return created, len(changed), unchanged
