@@ -222,5 +222,6 @@ def archived_keys():
     """Asset keys referred to by any archive manifest (kept by media_orphans)."""
     keys = set()
     for manifest in EditionArchive.objects.values_list("manifest", flat=True):
-        keys.update(entry["key"] for entry in manifest.get("assets", []))
+        for entry in manifest.get("assets", []):
+            keys.update(key for key in (entry["key"], entry.get("poster_key")) if key)
     return keys

@@ -82,6 +82,8 @@ def test_publishing_writes_a_complete_verifiable_archive(
             "sha256": asset.sha256,
             "size": asset.size,
             "content_type": "video/mp4",
+            "poster_key": "",
+            "transcript": "",
         }
     ]
     html = storage.read(prefix + "leaves/001-unit-1.html").decode()
