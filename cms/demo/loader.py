@@ -2,9 +2,12 @@
 
 import datetime
 import struct
+from contextlib import ExitStack
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +24,10 @@ from textbooks.validators import isbn13_check_digit
 from workflow.models import CaseKind, ChangeCategory, Outcome, ReviewCase
 from workflow.services import publish, review
 from workflow.services.rules import recusal_reason, reviewer_qualification_error
+
+MEDIA_DIR = Path(__file__).resolve().parent / "media"
+# A demo video's captions (its transcript) and poster, by the video's file name.
+VIDEO_EXTRAS = {"g71-roughing.mp4": ("g71-roughing.zh.vtt", "g71-roughing.jpg")}
 
 DEMO_SCORES = {"ideological_soundness": 5, "scientific_accuracy": 5, "suitability": 4}
 
@@ -119,15 +126,32 @@ class DemoLoader:
     def media_asset(self, key, textbook):
         title, kind, filename, _slug = MEDIA_ASSETS[key]
         asset = MediaAsset.objects.filter(title=title, textbook=textbook).first()
-        if asset is None:
-            asset = create_asset(
+        if asset is not None:
+            return asset
+        if not (MEDIA_DIR / filename).exists():
+            fileobj = ContentFile(tiny_mp4(title), name=filename)
+            return create_asset(
                 title=title,
                 kind=kind,
                 textbook=textbook,
                 user=textbook.editor_in_chief,
-                fileobj=ContentFile(tiny_mp4(title), name=filename),
+                fileobj=fileobj,
             )
-        return asset
+        captions, poster = VIDEO_EXTRAS.get(filename, (None, None))
+        with ExitStack() as files:
+
+            def demo_file(name):
+                return File(files.enter_context(open(MEDIA_DIR / name, "rb")), name=name)
+
+            return create_asset(
+                title=title,
+                kind=kind,
+                textbook=textbook,
+                user=textbook.editor_in_chief,
+                fileobj=demo_file(filename),
+                transcript=(MEDIA_DIR / captions).read_text("utf-8") if captions else "",
+                poster=demo_file(poster) if poster else None,
+            )
 
     def load_textbook(self, spec):
         textbook = Textbook.objects.filter(slug=spec["slug"]).first()
@@ -189,7 +213,7 @@ class DemoLoader:
                 steps = block["value"]["steps"]
                 step = steps[1]["value"] if "value" in steps[1] else steps[1]
                 step["instruction"] = "写出 G71 循环与精加工轮廓程序段；非单调轮廓使用 Ⅱ 型循环。"
-            elif block["type"] == "media_resource":
+            elif block["type"] == "media_resource" and block["value"]["kind"] == "video":
                 block["value"]["asset"] = self.media_asset("cnc-video-2", textbook).pk
                 block["value"]["caption"] = "扫码观看 G71 Ⅱ 型循环的刀具路径仿真"
         stream.append(
