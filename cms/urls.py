@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.search.views import catalogue_search
+from cms.site.update_urls import feed_urls, subscription_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("search/", catalogue_search, name="catalogue_search"),
     path("", include("cms.site.urls")),
     path("", include("cms.site.media_urls")),
+    path("", include(feed_urls)),
+    path("", include(subscription_urls)),
 ]
 
 if settings.DEBUG:
