@@ -30,9 +30,15 @@ def demo_asset(textbook, user, name, kind, title, **extra):
 
 
 @pytest.fixture
-def mixed(users, school_textbook, add_leaf):
-    """A leaf with a video (poster, captions), an audio clip, a 3D model and a simulation,
-    published as edition 1.0."""
+def extra_assets():
+    """More assets for ``mixed``'s leaf ({name: factory(textbook, author)}): none here."""
+    return {}
+
+
+@pytest.fixture
+def mixed(users, school_textbook, add_leaf, extra_assets):
+    """A leaf with a video (poster, captions), an audio clip, a 3D model and a simulation
+    (and ``extra_assets``), published as edition 1.0."""
     author = users["author"]
     with open(DEMO / "g71-roughing.jpg", "rb") as poster:
         video = demo_asset(
@@ -47,6 +53,7 @@ def mixed(users, school_textbook, add_leaf):
             school_textbook, author, "feed-rate-calculator.zip", "simulation", "计算器"
         ),
     }
+    assets.update({name: make(school_textbook, author) for name, make in extra_assets.items()})
     leaf = add_leaf(school_textbook, "g71", blocks=[media_block(a) for a in assets.values()])
     edition = published_edition(school_textbook, author, users["reviewer"], users["national"])
     links = {kind: ShortLink.for_asset(asset).code for kind, asset in assets.items()}
