@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from textbooks.models import Textbook
-from workflow.archives import archive_edition
+from workflow import tasks
 from workflow.models import Edition, TextbookLifecycle
 from workflow.services.lifecycle import record_edition
 from workflow.signals import edition_published
@@ -30,4 +30,4 @@ def restart_clocks(sender, instance, created, raw=False, **kwargs):
 
 @receiver(edition_published)
 def archive_published_edition(sender, edition, **kwargs):
-    archive_edition(edition)
+    tasks.archive_published_edition.enqueue(edition.pk)
