@@ -27,8 +27,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cms.models import Subscription
+from cms.site.errata import client_address
 from textbooks.models import Textbook
 from workflow.printing import public_url
+from workflow.services.errata import address_hash, within_hourly_limit
 from workflow.signals import edition_published
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ logger = logging.getLogger(__name__)
 CONFIRM_DAYS = 7
 # A confirmation is not sent again sooner than this, however often the form is sent.
 RESEND_AFTER = datetime.timedelta(minutes=10)
+# Confirmation mails one client address may cause an hour (the form must not mail-bomb others).
+REQUESTS_PER_HOUR = 10
 CONFIRM_SALT = "cms.subscriptions.confirm"
 UNSUBSCRIBE_SALT = "cms.subscriptions.unsubscribe"
 
@@ -82,14 +86,18 @@ def _page(request, state, textbook=None, *, status=200, **context):
 
 @require_POST
 def subscribe(request, slug):
-    """Ask for a subscription: mails a confirmation link, at most once per RESEND_AFTER.
-    The answer is the same whether the address was new, waiting or confirmed."""
+    """Ask for a subscription: mails a confirmation link, at most once per RESEND_AFTER per
+    address and REQUESTS_PER_HOUR per client. The answer is the same whether the address was
+    new, waiting or confirmed."""
     textbook = get_object_or_404(
         Textbook.objects.filter(editions__isnull=False).distinct(), slug=slug
     )
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return _page(request, "invalid", textbook, status=400, form=form)
+    key = f"subscriptions:requests:{address_hash(client_address(request))}"
+    if not within_hourly_limit(key, REQUESTS_PER_HOUR):
+        return _page(request, "too_many", textbook, status=429)
     email = form.cleaned_data["email"].strip().lower()
     now = timezone.now()
     try:
@@ -102,19 +110,20 @@ def subscribe(request, slug):
     except IntegrityError:  # the same address, at the same moment
         subscription = Subscription.objects.get(textbook=textbook, email=email)
     sent = subscription.confirmation_sent_at
-    if subscription.confirmed_at is None and (sent is None or now - sent > RESEND_AFTER):
-        link = request.build_absolute_uri(
-            reverse("subscriptions:confirm", args=[_token(subscription, CONFIRM_SALT)])
-        )
-        with translation.override(subscription.language):
-            body = _(
-                "有人（希望是您）用本邮箱订阅了《%(title)s》的更新通知。\n\n"
-                "如确认订阅，请在 %(days)s 天内打开以下链接并点击“确认订阅”：\n%(url)s\n\n"
-                "如果不是您本人操作，请忽略本邮件，您不会再收到任何通知。"
-            ) % {"title": textbook.title, "days": CONFIRM_DAYS, "url": link}
-            subject = _("请确认订阅《%(title)s》的更新") % {"title": textbook.title}
-            _mail(subscription, subject, body, unsubscribe=False).send()
-        Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=now)
+    if subscription.confirmed_at is not None or (sent is not None and now - sent <= RESEND_AFTER):
+        return _page(request, "requested", textbook)
+    link = request.build_absolute_uri(
+        reverse("subscriptions:confirm", args=[_token(subscription, CONFIRM_SALT)])
+    )
+    with translation.override(subscription.language):
+        body = _(
+            "有人（希望是您）用本邮箱订阅了《%(title)s》的更新通知。\n\n"
+            "如确认订阅，请在 %(days)s 天内打开以下链接并点击“确认订阅”：\n%(url)s\n\n"
+            "如果不是您本人操作，请忽略本邮件，您不会再收到任何通知。"
+        ) % {"title": textbook.title, "days": CONFIRM_DAYS, "url": link}
+        subject = _("请确认订阅《%(title)s》的更新") % {"title": textbook.title}
+        _mail(subscription, subject, body, unsubscribe=False).send()
+    Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=now)
     return _page(request, "requested", textbook)
 
 

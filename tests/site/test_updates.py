@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from cms.models import Subscription
@@ -165,6 +166,13 @@ def test_bad_links_and_bad_addresses_are_refused(client, book, monkeypatch):
     assert not Subscription.objects.exists()
     assert client.post("/subscriptions/no-such-book/", {"email": READER}).status_code == 404
     assert client.get(f"/subscriptions/{textbook.slug}/").status_code == 405
+
+    for n in range(subscriptions.REQUESTS_PER_HOUR):
+        client.post(f"/subscriptions/{textbook.slug}/", {"email": f"reader{n}@example.cn"})
+    response = client.post(f"/subscriptions/{textbook.slug}/", {"email": "one-more@example.cn"})
+    assert response.status_code == 429 and "请求过多" in response.content.decode()
+    assert not mails_to("one-more@example.cn")
+    cache.clear()
 
     for url in ("/subscriptions/confirm/forged/", "/subscriptions/unsubscribe/forged/"):
         response = client.get(url)

@@ -47,20 +47,20 @@ def _rate_key(ip_hash):
     return f"errata:reports:{ip_hash}"
 
 
-def _within_limit(ip_hash):
-    """Count one report from this address; whether it is within the hourly allowance.
+def within_hourly_limit(key, allowance):
+    """Count one request under the cache ``key`` (e.g. one client address's reports); whether
+    it is within ``allowance`` an hour. Also limits the site's subscription requests.
 
-    add() and incr() are each atomic in the cache, so reports arriving at the same moment get
+    add() and incr() are each atomic in the cache, so requests arriving at the same moment get
     distinct counts: no two of them can both read "four so far" (a read-then-write could).
     """
-    key = _rate_key(ip_hash)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)  # the hour starts with the first report
+    cache.add(key, 0, RATE_WINDOW_SECONDS)  # the hour starts with the first request
     try:
         count = cache.incr(key)
-    except ValueError:  # the hour ended between add() and incr(): this report starts the next
+    except ValueError:  # the hour ended between add() and incr(): this request starts the next
         cache.add(key, 0, RATE_WINDOW_SECONDS)
         count = cache.incr(key)
-    return count <= REPORTS_PER_HOUR
+    return count <= allowance
 
 
 def leaf_in_edition(edition, leaf_slug):
@@ -78,7 +78,7 @@ def report(edition, leaf_slug, *, address, quoted_text, correction, name="", con
     if row is None:
         raise WorkflowError(_("该版次中没有这个活页。"))
     ip_hash = address_hash(address)
-    if not _within_limit(ip_hash):
+    if not within_hourly_limit(_rate_key(ip_hash), REPORTS_PER_HOUR):
         raise RateLimited(
             _("您提交勘误过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
             % {"n": REPORTS_PER_HOUR}
