@@ -64,8 +64,7 @@ def work_task(name, goal, steps, tools, safety, checklist, record_rows, rubric):
 
 
 MEDIA_ASSETS = {
-    # key: (title, kind, file name, textbook slug). Files in cms/demo/media/ are real and
-    # play (see its README); any other name gets a placeholder that is only detected as MP4.
+    # key: (title, kind, file name in cms/demo/media/, textbook slug): real files that play.
     "battery-video": ("动力电池包绝缘检测演示", "video", "battery-insulation.mp4", "ev-battery"),
     "cnc-video": ("G71 外圆粗车循环仿真", "video", "g71-roughing.mp4", "cnc-programming"),
     # Edition 1.1 of cnc-programming swaps the simulation for one of the type II cycle.

@@ -1,7 +1,6 @@
 """Loads the demo catalogue. Idempotent: everything is looked up by its natural key first."""
 
 import datetime
-import struct
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -40,16 +39,6 @@ SECOND_EDITION = {
         "依据企业新设备补充 G71 Ⅱ 型循环的使用说明，更新编程步骤与仿真视频。",
     ),
 }
-
-
-def tiny_mp4(label):
-    """A few hundred bytes that are a real MP4 container (ftyp + free box), so that
-    content-type detection sees video/mp4 — demo data, not a playable film."""
-    ftyp = b"ftypisom" + struct.pack(">I", 0x200) + b"isomiso2mp41"
-    free = label.encode("utf-8")
-    return (
-        struct.pack(">I", len(ftyp) + 4) + ftyp + struct.pack(">I", len(free) + 8) + b"free" + free
-    )
 
 
 def tiny_pdf(text):
@@ -128,15 +117,6 @@ class DemoLoader:
         asset = MediaAsset.objects.filter(title=title, textbook=textbook).first()
         if asset is not None:
             return asset
-        if not (MEDIA_DIR / filename).exists():
-            fileobj = ContentFile(tiny_mp4(title), name=filename)
-            return create_asset(
-                title=title,
-                kind=kind,
-                textbook=textbook,
-                user=textbook.editor_in_chief,
-                fileobj=fileobj,
-            )
         captions, poster = VIDEO_EXTRAS.get(filename, (None, None))
         with ExitStack() as files:
 
