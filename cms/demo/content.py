@@ -140,9 +140,6 @@ CNC_UNITS = [
                 "Δd 为背吃刀量，e 为退刀量",
             ),
             media("video", "cnc-video", "扫码观看 G71 循环的刀具路径仿真"),
-            media("audio", "cnc-audio", "扫码收听 G71 编程要点讲解"),
-            media("model3d", "cnc-model", "扫码查看阶梯轴三维模型，可旋转缩放"),
-            media("simulation", "cnc-simulation", "扫码打开切削用量计算器，验证主轴转速与进给速度"),
             work_task(
                 "阶梯轴粗加工编程",
                 "根据零件图编写 G71 粗加工程序，仿真无过切。",
@@ -161,6 +158,10 @@ CNC_UNITS = [
                 [["程序号", "仿真结果", "问题与修改"], ["O0001", "", ""]],
                 [("程序正确性", 60, "仿真无过切"), ("参数合理性", 40, "余量与切深合理")],
             ),
+            # After the task, so the blocks before it keep their places (tests read them by index).
+            media("audio", "cnc-audio", "扫码收听 G71 编程要点讲解"),
+            media("model3d", "cnc-model", "扫码查看阶梯轴三维模型，可旋转缩放"),
+            media("simulation", "cnc-simulation", "扫码打开切削用量计算器，验证主轴转速与进给速度"),
             exercise(
                 "short",
                 "<p>G71 指令中 U(Δu) 与第一行的 U(Δd) 含义有何不同？</p>",

@@ -81,7 +81,10 @@ def test_the_feeds_list_new_editions_and_corrections(client, book, make_textbook
     assert links[f"《{textbook.title}》第 1.0 版发布"].endswith(
         f"/textbooks/{textbook.slug}/editions/1.0/"
     )
-    assert f"/textbooks/{textbook.slug}/editions/1.1/unit-1/#erratum-" in "".join(links.values())
+    erratum_link = links[f"《{textbook.title}》勘误已在第 1.1 版更正"]
+    path, anchor = erratum_link.split("://testserver", 1)[1].split("#")
+    assert path == f"/textbooks/{textbook.slug}/editions/1.1/unit-1/"
+    assert f'id="{anchor}"' in client.get(path).content.decode()  # the correction, listed
 
     catalogue = [title for title, _link in atom(client, "/textbooks/feed.atom")]
     assert f"《{textbook.title}》第 1.1 版发布" in catalogue
