@@ -9,3 +9,6 @@ class CmsConfig(AppConfig):
     def ready(self):
         # Keeps the catalogue search index current on publication events.
         from cms.search import signals  # noqa: F401
+
+        # Mails a textbook's subscribers when an edition of it is published.
+        from cms.site import subscriptions  # noqa: F401

@@ -1,3 +1,4 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -41,3 +42,36 @@ from cms.search.models import (  # noqa: E402, F401
     CatalogueTerm,
     CatalogueTermFacet,
 )
+
+
+class Subscription(models.Model):
+    """A reader's e-mail subscription to a textbook's new editions (double opt-in).
+
+    Owned by the site, not by workflow: readers are not users of the system and subscribing
+    changes no state of a textbook; the site learns of new editions from workflow's
+    ``edition_published`` signal (cms/site/subscriptions.py). Mail goes only to confirmed
+    addresses; unsubscribing deletes the row, keeping nothing about the reader.
+    """
+
+    textbook = models.ForeignKey(
+        "textbooks.Textbook",
+        verbose_name=_("教材"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email = models.EmailField(_("电子邮箱"))
+    # The language the reader subscribed in: their mail is written in it.
+    language = models.CharField(_("语言"), max_length=10)
+    created_at = models.DateTimeField(_("订阅时间"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("确认邮件发送时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("更新订阅")
+        verbose_name_plural = _("更新订阅")
+        constraints = [
+            models.UniqueConstraint(fields=["textbook", "email"], name="one_subscription_per_email")
+        ]
+
+    def __str__(self):
+        return f"{self.email} · {self.textbook_id}"

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.search.views import catalogue_search
+from cms.site.update_urls import feed_urls, subscription_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", include("cms.site.notice_urls")),
     path("", include("cms.site.media_urls")),
     path("", include("cms.site.schools")),
+    path("", include(feed_urls)),
+    path("", include(subscription_urls)),
 ]
 
 if settings.DEBUG:

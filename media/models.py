@@ -64,7 +64,16 @@ class MediaAsset(models.Model):
     transcript = models.TextField(
         _("字幕/文字稿"),
         blank=True,
-        help_text=_("视频字幕（WebVTT）或音频文字稿，供无障碍访问和检索"),
+        help_text=_(
+            "视频字幕（WebVTT，以 WEBVTT 开头，播放器显示为字幕）或音频文字稿，供无障碍访问和检索"
+        ),
+    )
+    # A content-addressed key like ``file`` (media.services.store_poster), never upload_to.
+    poster = models.FileField(
+        _("封面图"),
+        max_length=255,
+        blank=True,
+        help_text=_("视频播放前显示的图片（JPEG、PNG 或 WebP）"),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,28 +99,70 @@ class MediaAsset(models.Model):
         """The stable, access-checked address of this asset (drafts and previews link here)."""
         return reverse("media:asset", args=[self.pk])
 
+    @property
+    def poster_key(self):
+        """The storage key of the poster, as a pinned copy names it ("" without one)."""
+        return self.poster.name or ""
+
     def shown(self):
         """The asset as a draft or a preview shows it: as it is now."""
-        return ShownAsset(title=self.title, kind=self.kind, url=self.get_absolute_url())
+        return ShownAsset.at(
+            self.get_absolute_url(),
+            title=self.title,
+            kind=self.kind,
+            poster=bool(self.poster_key),
+            transcript=self.transcript,
+        )
 
     def delete(self, *args, **kwargs):
         refuse_deleting_kept([self])
         return super().delete(*args, **kwargs)
 
 
+def is_webvtt(text):
+    """Whether ``text`` (an asset's transcript) is WebVTT captions a player can show."""
+    return text.lstrip("\ufeff").startswith("WEBVTT")
+
+
+#: The parts of an asset served below its address (``<url>poster/`` …), beside its bytes.
+POSTER, CAPTIONS, PACKAGE = "poster/", "captions.vtt", "package/"
+#: The page of an HTML5 simulation package that a player opens.
+PACKAGE_ENTRY = "index.html"
+
+
 @dataclass(frozen=True)
 class ShownAsset:
-    """An asset as a page shows it: a title, a kind, and where its bytes are read. A published
-    edition shows the copy it pins (its reviewed title and bytes), never the asset as it is
-    now; the layer that renders editions builds these from its pins."""
+    """An asset as a page shows it: a title, a kind, where its bytes are read, and where its
+    poster and captions are, if it has them. A published edition shows the copy it pins (its
+    reviewed title and bytes), never the asset as it is now; the layer that renders editions
+    builds these from its pins."""
 
     title: str
     kind: str
     url: str
+    poster_url: str = ""
+    captions_url: str = ""
+
+    @classmethod
+    def at(cls, url, *, title, kind, poster, transcript):
+        """The asset served at ``url`` (ending in /), its parts below it."""
+        return cls(
+            title=title,
+            kind=kind,
+            url=url,
+            poster_url=url + POSTER if poster else "",
+            captions_url=url + CAPTIONS if is_webvtt(transcript) else "",
+        )
 
     @property
     def kind_label(self):
         return dict(MediaKind.choices).get(self.kind, self.kind)
+
+    @property
+    def package_url(self):
+        """Where a simulation package's entry page is served (sandboxed, see
+        media.views.serve_package_member)."""
+        return self.url + PACKAGE + PACKAGE_ENTRY
 
 
 class AssetInUse(ProtectedError):

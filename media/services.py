@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from media import storage
-from media.models import MediaAsset
+from media.models import MediaAsset, MediaKind
 from media.validation import inspect
 
 
@@ -30,9 +30,22 @@ def store_file(asset, fileobj, inspection=None):
     return asset
 
 
-def create_asset(*, title, kind, fileobj, textbook=None, user=None, transcript=""):
-    """Create a MediaAsset from ``fileobj`` (any seekable file object)."""
+def store_poster(asset, fileobj, inspection=None):
+    """Validate ``fileobj`` as an image and store it as ``asset``'s poster (not saved: the
+    caller saves the row). An object left by a row that is then not saved is content-addressed
+    and found by media_orphans."""
+    inspection = inspection or inspect(fileobj, MediaKind.IMAGE)
+    storage.put(inspection.key, fileobj, inspection.detected.content_type)
+    asset.poster = inspection.key
+    return asset
+
+
+def create_asset(*, title, kind, fileobj, textbook=None, user=None, transcript="", poster=None):
+    """Create a MediaAsset from ``fileobj`` (any seekable file object), with the image
+    ``poster`` (a file object) if given."""
     asset = MediaAsset(
         title=title, kind=kind, textbook=textbook, uploaded_by=user, transcript=transcript
     )
+    if poster is not None:
+        store_poster(asset, poster)
     return store_file(asset, fileobj)

@@ -71,6 +71,7 @@ class MediaAssetViewSet(SnippetViewSet):
             FieldPanel("kind"),
             FieldPanel("textbook"),
             FieldPanel("file"),
+            FieldPanel("poster"),
             FieldPanel("transcript"),
         ],
         base_form_class=MediaAssetForm,

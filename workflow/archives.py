@@ -3,14 +3,19 @@
 An archive lives under ``archives/textbook-<id>/<version>/``:
 
 - ``leaves/<nnn>-<slug>.html``: each leaf of the edition, rendered at its pinned revision;
-- ``manifest.json``: the textbook, the version, each leaf (page, revision, key, SHA-256) and
-  each asset the edition pins (its content-addressed key, SHA-256, size, type, title);
+- ``print.pdf``: the edition's print PDF (workflow.printing), made once, here, and served from
+  here: a printed edition never changes with the live pages;
+- ``manifest.json``: the textbook, the version, each leaf (page, revision, key, SHA-256), the
+  print PDF (key, SHA-256, size) and each asset the edition pins (its content-addressed key,
+  SHA-256, size, type, title);
 - ``COMPLETE``: written last, holding the SHA-256 of manifest.json, which in turn holds the
   checksum of every file: one checksum over the whole.
 
 Nothing is overwritten once ``COMPLETE`` exists. A write that fails part-way leaves no
 ``COMPLETE`` (and an incomplete EditionArchive row), so it is never taken for a finished
-archive; writing again replaces the leftovers.
+archive; writing again replaces the leftovers. A machine that cannot make PDFs (WeasyPrint's
+system libraries missing) writes no archive at all rather than one without its print: the
+archive stays incomplete until ``make pdf-deps`` and ``manage.py archive_editions``.
 """
 
 import hashlib
@@ -25,6 +30,7 @@ from django.utils.translation import gettext as _
 from media import storage
 from textbooks.i18n import in_record_language
 from workflow.models import EditionArchive, EditionAsset
+from workflow.printing import PrintUnavailable, edition_pdf, replacement_pack
 from workflow.services.assets import edition_assets
 
 logger = logging.getLogger(__name__)
@@ -32,6 +38,8 @@ logger = logging.getLogger(__name__)
 ROOT = "archives/"
 MARKER = "COMPLETE"
 MANIFEST = "manifest.json"
+PRINT = "print.pdf"
+PACKS = "replacement-packs/"
 
 
 class ArchiveExists(Exception):
@@ -82,7 +90,8 @@ def write_archive(source):
     """Write the archive of ``source``; returns its EditionArchive, complete.
 
     Raises ArchiveExists if that version is already archived, MediaStorageError if storage
-    fails (the archive then stays incomplete).
+    fails, PrintUnavailable if this machine cannot make PDFs (the archive then stays
+    incomplete).
     """
     prefix = archive_prefix(source.textbook, source.version)
     record, _created = EditionArchive.objects.get_or_create(
@@ -93,6 +102,8 @@ def write_archive(source):
             _("《%(title)s》第 %(version)s 版已归档，归档不可覆盖。")
             % {"title": source.textbook.title, "version": source.version}
         )
+    # Made first: without it nothing is written.
+    pdf = edition_pdf(source.edition) if source.edition is not None else None
 
     leaves = []
     for position, (page, revision) in enumerate(source.leaves, start=1):
@@ -112,9 +123,14 @@ def write_archive(source):
             }
         )
 
+    printed = None
+    if pdf is not None:
+        storage.put_bytes(prefix + PRINT, pdf, "application/pdf", overwrite=True)
+        printed = {"key": prefix + PRINT, "sha256": sha256_hex(pdf), "size": len(pdf)}
+
     pins = EditionAsset.objects.filter(edition=source.edition).order_by("asset_id")
     manifest = {
-        "format": 1,
+        "format": 2,
         "textbook": {
             "id": source.textbook.pk,
             "slug": source.textbook.slug,
@@ -124,6 +140,7 @@ def write_archive(source):
         "version": source.version,
         "published_at": source.published_at.isoformat() if source.published_at else None,
         "leaves": leaves,
+        "print": printed,
         "assets": [{"id": pin.asset_id, **pin.copied()} for pin in pins],
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
@@ -144,9 +161,29 @@ def archive_edition(edition):
         return write_archive(source_for_edition(edition))
     except ArchiveExists:
         return None
-    except storage.MediaStorageError:
+    except (storage.MediaStorageError, PrintUnavailable):
         logger.exception("archive of edition %s not written", edition.pk)
         return None
+
+
+def archived_print(edition):
+    """The storage key of ``edition``'s print PDF in its complete archive, or None."""
+    record = EditionArchive.objects.filter(
+        textbook_id=edition.textbook_id, version=edition.version, completed_at__isnull=False
+    ).first()
+    printed = record.manifest.get("print") if record is not None else None
+    return printed["key"] if printed else None
+
+
+def archived_replacement_pack(old, new):
+    """The storage key of the replacement pack from edition ``old`` to ``new``, made from
+    their manifests and stored the first time it is asked for (outside the archives, which
+    never change once complete). Raises PrintUnavailable, MediaStorageError."""
+    key = f"{PACKS}textbook-{new.textbook_id}/{old.version}-{new.version}.pdf"
+    if not storage.exists(key):
+        # Two first requests at once both render; the store keeps the first.
+        storage.put_bytes(key, replacement_pack(old, new), "application/pdf")
+    return key
 
 
 def archive_prefixes():
@@ -169,7 +206,8 @@ def verify_archive(prefix):
     if sha256_hex(manifest_bytes) != expected:
         problems.append(_("%(prefix)s：清单校验和不符。") % {"prefix": prefix})
     manifest = json.loads(manifest_bytes)
-    for entry in manifest["leaves"] + manifest["assets"]:
+    printed = [manifest["print"]] if manifest.get("print") else []
+    for entry in manifest["leaves"] + printed + manifest["assets"]:
         try:
             actual = sha256_hex(storage.read(entry["key"]))
         except storage.MediaStorageError:
@@ -184,5 +222,6 @@ def archived_keys():
     """Asset keys referred to by any archive manifest (kept by media_orphans)."""
     keys = set()
     for manifest in EditionArchive.objects.values_list("manifest", flat=True):
-        keys.update(entry["key"] for entry in manifest.get("assets", []))
+        for entry in manifest.get("assets", []):
+            keys.update(key for key in (entry["key"], entry.get("poster_key")) if key)
     return keys

@@ -52,6 +52,15 @@ def _weasyprint():
         ) from error
 
 
+def unavailable_reason():
+    """Why this machine cannot make PDFs (a message saying how to enable them), or None."""
+    try:
+        _weasyprint()
+    except PrintUnavailable as error:
+        return str(error)
+    return None
+
+
 def public_url(path):
     """``path`` on the public site, as printed (readers type or scan it from paper)."""
     return (settings.PUBLIC_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/") + path

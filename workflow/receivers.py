@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from textbooks.models import Textbook
-from workflow.archives import archive_edition
+from workflow import tasks
 from workflow.models import Edition, LifecycleState, TextbookLifecycle
 from workflow.services import selection
 from workflow.services.lifecycle import record_edition
@@ -34,7 +34,7 @@ def restart_clocks(sender, instance, created, raw=False, **kwargs):
 
 @receiver(edition_published)
 def archive_published_edition(sender, edition, **kwargs):
-    archive_edition(edition)
+    tasks.archive_published_edition.enqueue(edition.pk)
 
 
 # Selection: a school's filed choice is flagged when its textbook leaves service or a new

@@ -299,8 +299,9 @@ def assets_pinned():
 @hooks.register(media_hooks.KEYS_IN_USE)
 def keys_pinned():
     """The bytes of every pinned copy, though the asset's file has been replaced since."""
-    yield from EditionAsset.objects.values_list("key", flat=True)
-    yield from PinnedAsset.objects.values_list("key", flat=True)
+    for model in (EditionAsset, PinnedAsset):
+        yield from model.objects.values_list("key", flat=True)
+        yield from model.objects.exclude(poster_key="").values_list("poster_key", flat=True)
 
 
 hooks.register(media_hooks.KEYS_IN_USE, archived_keys)

@@ -64,11 +64,19 @@ def work_task(name, goal, steps, tools, safety, checklist, record_rows, rubric):
 
 
 MEDIA_ASSETS = {
-    # key: (title, kind, file name, textbook slug)
+    # key: (title, kind, file name in cms/demo/media/, textbook slug): real files that play.
     "battery-video": ("动力电池包绝缘检测演示", "video", "battery-insulation.mp4", "ev-battery"),
-    "cnc-video": ("G71 外圆粗车循环仿真", "video", "g71-cycle.mp4", "cnc-programming"),
+    "cnc-video": ("G71 外圆粗车循环仿真", "video", "g71-roughing.mp4", "cnc-programming"),
     # Edition 1.1 of cnc-programming swaps the simulation for one of the type II cycle.
-    "cnc-video-2": ("G71 Ⅱ 型循环仿真", "video", "g71-type2-cycle.mp4", "cnc-programming"),
+    "cnc-video-2": ("G71 Ⅱ 型循环仿真", "video", "g71-roughing.mp4", "cnc-programming"),
+    "cnc-audio": ("G71 编程要点讲解", "audio", "g71-narration.mp3", "cnc-programming"),
+    "cnc-model": ("阶梯轴三维模型", "model3d", "stepped-shaft.glb", "cnc-programming"),
+    "cnc-simulation": (
+        "切削用量计算器",
+        "simulation",
+        "feed-rate-calculator.zip",
+        "cnc-programming",
+    ),
     "python-video": ("第一个 Python 程序", "video", "python-hello.mp4", "python-programming"),
     "nursing-video": ("无菌技术操作示范", "video", "aseptic-technique.mp4", "basic-nursing"),
 }
@@ -150,6 +158,10 @@ CNC_UNITS = [
                 [["程序号", "仿真结果", "问题与修改"], ["O0001", "", ""]],
                 [("程序正确性", 60, "仿真无过切"), ("参数合理性", 40, "余量与切深合理")],
             ),
+            # After the task, so the blocks before it keep their places (tests read them by index).
+            media("audio", "cnc-audio", "扫码收听 G71 编程要点讲解"),
+            media("model3d", "cnc-model", "扫码查看阶梯轴三维模型，可旋转缩放"),
+            media("simulation", "cnc-simulation", "扫码打开切削用量计算器，验证主轴转速与进给速度"),
             exercise(
                 "short",
                 "<p>G71 指令中 U(Δu) 与第一行的 U(Δd) 含义有何不同？</p>",

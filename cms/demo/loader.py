@@ -1,11 +1,13 @@
 """Loads the demo catalogue. Idempotent: everything is looked up by its natural key first."""
 
 import datetime
-import struct
+from contextlib import ExitStack
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +37,10 @@ from workflow.models import (
 from workflow.services import publish, retirement, review, sampling
 from workflow.services.rules import recusal_reason, reviewer_qualification_error
 
+MEDIA_DIR = Path(__file__).resolve().parent / "media"
+# A demo video's captions (its transcript) and poster, by the video's file name.
+VIDEO_EXTRAS = {"g71-roughing.mp4": ("g71-roughing.zh.vtt", "g71-roughing.jpg")}
+
 DEMO_SCORES = {"ideological_soundness": 5, "scientific_accuracy": 5, "suitability": 4}
 DEMO_SAMPLING_SEED = 2025
 # The demo's failed check falls on the first of these that the draw picks.
@@ -58,16 +64,6 @@ SECOND_EDITION = {
         "依据企业新设备补充 G71 Ⅱ 型循环的使用说明，更新编程步骤与仿真视频。",
     ),
 }
-
-
-def tiny_mp4(label):
-    """A few hundred bytes that are a real MP4 container (ftyp + free box), so that
-    content-type detection sees video/mp4 — demo data, not a playable film."""
-    ftyp = b"ftypisom" + struct.pack(">I", 0x200) + b"isomiso2mp41"
-    free = label.encode("utf-8")
-    return (
-        struct.pack(">I", len(ftyp) + 4) + ftyp + struct.pack(">I", len(free) + 8) + b"free" + free
-    )
 
 
 def tiny_pdf(text):
@@ -233,15 +229,23 @@ class DemoLoader:
     def media_asset(self, key, textbook):
         title, kind, filename, _slug = MEDIA_ASSETS[key]
         asset = MediaAsset.objects.filter(title=title, textbook=textbook).first()
-        if asset is None:
-            asset = create_asset(
+        if asset is not None:
+            return asset
+        captions, poster = VIDEO_EXTRAS.get(filename, (None, None))
+        with ExitStack() as files:
+
+            def demo_file(name):
+                return File(files.enter_context(open(MEDIA_DIR / name, "rb")), name=name)
+
+            return create_asset(
                 title=title,
                 kind=kind,
                 textbook=textbook,
                 user=textbook.editor_in_chief,
-                fileobj=ContentFile(tiny_mp4(title), name=filename),
+                fileobj=demo_file(filename),
+                transcript=(MEDIA_DIR / captions).read_text("utf-8") if captions else "",
+                poster=demo_file(poster) if poster else None,
             )
-        return asset
 
     def load_textbook(self, spec):
         textbook = Textbook.objects.filter(slug=spec["slug"]).first()
@@ -303,7 +307,7 @@ class DemoLoader:
                 steps = block["value"]["steps"]
                 step = steps[1]["value"] if "value" in steps[1] else steps[1]
                 step["instruction"] = "写出 G71 循环与精加工轮廓程序段；非单调轮廓使用 Ⅱ 型循环。"
-            elif block["type"] == "media_resource":
+            elif block["type"] == "media_resource" and block["value"]["kind"] == "video":
                 block["value"]["asset"] = self.media_asset("cnc-video-2", textbook).pk
                 block["value"]["caption"] = "扫码观看 G71 Ⅱ 型循环的刀具路径仿真"
         stream.append(

@@ -1,5 +1,6 @@
 """Old editions stay readable, and teachers see what changed between two of them:
-/textbooks/<slug>/editions/[<version>/[<leaf-slug>/]] and .../<old>/compare/<new>/.
+/textbooks/<slug>/editions/[<version>/[<leaf-slug>/]] and .../<old>/compare/<new>/; and print
+them: .../<version>/print.pdf and, for loose-leaf textbooks, .../<old>/replace/<new>.pdf.
 
 Only what an edition's manifest pins is shown, and manifests hold published revisions only.
 """
@@ -11,9 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cms.site import breadcrumbs
+from media.storage import MediaStorageError
+from media.views import serve_key
 from textbooks.models import Textbook
+from workflow.archives import archived_print, archived_replacement_pack
 from workflow.models import Edition
-from workflow.printing import resource_qr
+from workflow.printing import resource_qr, unavailable_reason
 from workflow.services.assets import edition_pins
 from workflow.services.diff import diff_editions
 from workflow.services.reading import edition_history, leaf_reading, neighbours, pinned_leaf
@@ -124,3 +128,45 @@ def edition_compare(request, slug, old, new):
             "breadcrumbs": breadcrumbs.here(breadcrumbs.editions(old_edition.textbook), label),
         },
     )
+
+
+def _pdf(key, filename):
+    response = serve_key(key, "application/pdf", public=True)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _print_unavailable(request, edition):
+    """Not a 5xx page but what to do: enable PDFs, or wait for the archive."""
+    context = {"edition": edition, "textbook": edition.textbook, "reason": unavailable_reason()}
+    response = TemplateResponse(request, "cms/editions/print_unavailable.html", context, status=503)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def edition_print(request, slug, version):
+    """The edition's print PDF, as made once into its archive (never from the live pages)."""
+    edition = get_edition(slug, version)
+    key = archived_print(edition)
+    if key is None:
+        return _print_unavailable(request, edition)
+    return _pdf(key, f"{slug}-{edition.version}.pdf")
+
+
+def replacement_pack(request, slug, old, new):
+    """What a loose-leaf binder of ``old`` needs to become ``new``: made on first request and
+    kept (both editions are immutable, so the pack is)."""
+    old_edition, new_edition = get_edition(slug, old), get_edition(slug, new)
+    textbook = old_edition.textbook
+    if not textbook.is_loose_leaf or (old_edition.major, old_edition.minor) >= (
+        new_edition.major,
+        new_edition.minor,
+    ):
+        raise Http404
+    if unavailable_reason():
+        return _print_unavailable(request, new_edition)
+    try:
+        key = archived_replacement_pack(old_edition, new_edition)
+    except MediaStorageError:
+        return _print_unavailable(request, new_edition)
+    return _pdf(key, f"{slug}-{old_edition.version}-{new_edition.version}.pdf")

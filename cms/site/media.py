@@ -5,6 +5,8 @@ edition pins (its reviewed bytes), never the asset's current file, which its wri
 replaced since; the current file only to those who may read drafts.
 """
 
+import mimetypes
+
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from media.access import can_manage_textbook
-from media.models import MediaAsset, ShortLink
-from media.views import deny, serve_key
+from media.models import CAPTIONS, PACKAGE, POSTER, MediaAsset, MediaKind, ShortLink, is_webvtt
+from media.views import deny, serve_captions, serve_key, serve_package_member
 from textbooks.models import TextbookPage
 from workflow.models import Edition, EditionAsset
 from workflow.services.rules import is_reviewing
@@ -68,14 +70,18 @@ def short_link(request, code, version=None):
     return HttpResponseRedirect(leaf.get_url(request))
 
 
+def _edition(link, version):
+    try:
+        return Edition.objects.filter(textbook=_link_textbook(link)).get_by_version(version)
+    except Edition.DoesNotExist as exc:
+        raise Http404(_("没有找到该版次。")) from exc
+
+
 def _archived(link, version):
     """The linked resource as a published edition had it (public): a leaf's page in that
     edition, an asset's bytes as that edition pins them."""
-    textbook = _link_textbook(link)
-    try:
-        edition = Edition.objects.filter(textbook=textbook).get_by_version(version)
-    except Edition.DoesNotExist as exc:
-        raise Http404(_("没有找到该版次。")) from exc
+    edition = _edition(link, version)
+    textbook = edition.textbook
     if link.page_id:
         if not edition.leaves.filter(page_id=link.page_id).exists():
             raise Http404(_("该版次不包含此活页。"))
@@ -86,3 +92,41 @@ def _archived(link, version):
     if pin is None:
         raise Http404(_("该版次不包含此资源。"))
     return serve_copy(pin)
+
+
+def _serve_part(copy, part, member, *, public):
+    """A part of the asset ``copy`` (an AssetCopy: a pin, or the asset as it is now) that a
+    player reads beside its bytes: the poster, the captions, a file of a simulation package."""
+    if part == POSTER and copy.poster_key:
+        content_type = mimetypes.guess_type(copy.poster_key)[0] or "application/octet-stream"
+        return serve_key(copy.poster_key, content_type, public=public)
+    if part == CAPTIONS and is_webvtt(copy.transcript):
+        return serve_captions(copy.transcript)
+    if part == PACKAGE and copy.kind == MediaKind.SIMULATION:
+        return serve_package_member(copy.key, member)
+    raise Http404
+
+
+@never_cache
+def asset_part(request, pk, part, member=""):
+    """``part`` of an asset, for those who may read drafts as it is now; the current
+    edition's copy for everyone else (as ``asset`` decides)."""
+    media_asset = get_object_or_404(MediaAsset.objects.select_related("textbook"), pk=pk)
+    if can_read_draft_asset(request.user, media_asset):
+        return _serve_part(EditionAsset.of_asset(media_asset), part, member, public=False)
+    pin = current_copy(media_asset.pk)
+    if pin is None:
+        return deny(request)
+    return _serve_part(pin, part, member, public=True)
+
+
+@never_cache
+def edition_part(request, code, version, part, member=""):
+    """``part`` of an asset as the edition ``version`` pins it (public, like its bytes)."""
+    link = get_object_or_404(ShortLink.objects.select_related("asset"), code=code)
+    if not link.asset_id:
+        raise Http404
+    pin = _edition(link, version).assets.filter(asset_id=link.asset_id).first()
+    if pin is None:
+        raise Http404(_("该版次不包含此资源。"))
+    return _serve_part(pin, part, member, public=True)

@@ -14,7 +14,17 @@ urlpatterns = [
         name="compare",
     ),
     path("textbooks/<slug:slug>/editions/", editions.edition_list, name="list"),
+    path(
+        "textbooks/<slug:slug>/editions/<str:old>/replace/<str:new>.pdf",
+        editions.replacement_pack,
+        name="replacement_pack",
+    ),
     path("textbooks/<slug:slug>/editions/<str:version>/", editions.edition_detail, name="detail"),
+    path(
+        "textbooks/<slug:slug>/editions/<str:version>/print.pdf",
+        editions.edition_print,
+        name="print",
+    ),
     path(
         "textbooks/<slug:slug>/editions/<str:version>/<slug:leaf_slug>/",
         editions.edition_leaf,

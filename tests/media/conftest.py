@@ -14,7 +14,6 @@ from django.urls import reverse
 from moto.moto_api._internal.models import moto_api_backend
 from wagtail.models import Page
 
-from cms.demo.loader import tiny_mp4
 from media.services import create_asset
 from textbooks.blocks import LeafStreamBlock
 from textbooks.models import UnitPage
@@ -24,7 +23,13 @@ BUCKET = "textbooks-test"
 
 
 def mp4_bytes(label="示例视频"):
-    return tiny_mp4(label)
+    """A few hundred bytes that are a real MP4 container (ftyp + free box), so that
+    content-type detection sees video/mp4; ``label`` makes each distinct. Not a playable film."""
+    ftyp = b"ftypisom" + struct.pack(">I", 0x200) + b"isomiso2mp41"
+    free = label.encode("utf-8")
+    return (
+        struct.pack(">I", len(ftyp) + 4) + ftyp + struct.pack(">I", len(free) + 8) + b"free" + free
+    )
 
 
 def elf_bytes():

@@ -1,6 +1,7 @@
 """Edition archives: written when an edition is published, never overwritten, verifiable;
 and short links that reach an edition's copy of a resource after it has been replaced."""
 
+import hashlib
 import json
 
 import pytest
@@ -58,9 +59,17 @@ def test_publishing_writes_a_complete_verifiable_archive(
         prefix + "COMPLETE",
         prefix + "leaves/001-unit-1.html",
         prefix + "manifest.json",
+        prefix + "print.pdf",
     ]
     manifest = json.loads(storage.read(prefix + "manifest.json"))
     assert manifest["version"] == "1.0"
+    pdf = storage.read(prefix + "print.pdf")
+    assert pdf.startswith(b"%PDF-")
+    assert manifest["print"] == {
+        "key": prefix + "print.pdf",
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "size": len(pdf),
+    }
     assert [(e["page_id"], e["revision_id"]) for e in manifest["leaves"]] == [
         (row.page_id, row.revision_id) for row in edition.leaves.all()
     ]
@@ -73,6 +82,8 @@ def test_publishing_writes_a_complete_verifiable_archive(
             "sha256": asset.sha256,
             "size": asset.size,
             "content_type": "video/mp4",
+            "poster_key": "",
+            "transcript": "",
         }
     ]
     html = storage.read(prefix + "leaves/001-unit-1.html").decode()
@@ -90,12 +101,13 @@ def test_publishing_writes_a_complete_verifiable_archive(
     )
 
 
-def test_verify_reports_a_tampered_file(users, book, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("name", ["leaves/001-unit-1.html", "print.pdf"])
+def test_verify_reports_a_tampered_file(users, book, django_capture_on_commit_callbacks, name):
     textbook = book[0]
     publish(book, users, django_capture_on_commit_callbacks)
-    key = archive_prefix(textbook, "1.0") + "leaves/001-unit-1.html"
+    key = archive_prefix(textbook, "1.0") + name
     storage.delete(key)
-    storage.put_bytes(key, b"<p>changed</p>", "text/html")
+    storage.put_bytes(key, b"changed", "text/html")
     with pytest.raises(CommandError, match="1 个问题"):
         call_command("verify_archives")
 

@@ -17,6 +17,9 @@ MEDIA = Path(__file__).resolve().parents[2] / "cms" / "demo" / "media"
     "name, kind, limit",
     [
         ("g71-roughing.mp4", "video", 300_000),
+        ("battery-insulation.mp4", "video", 100_000),
+        ("python-hello.mp4", "video", 100_000),
+        ("aseptic-technique.mp4", "video", 100_000),
         ("g71-roughing.jpg", "image", 50_000),
         ("g71-narration.mp3", "audio", 100_000),
         ("stepped-shaft.glb", "model3d", 100_000),
@@ -29,8 +32,12 @@ def test_each_file_is_accepted_as_its_kind(name, kind, limit):
     assert inspection.size < limit
 
 
-def test_the_video_is_h264_with_aac_sound_ready_to_stream():
-    data = (MEDIA / "g71-roughing.mp4").read_bytes()
+@pytest.mark.parametrize(
+    "name",
+    ["g71-roughing.mp4", "battery-insulation.mp4", "python-hello.mp4", "aseptic-technique.mp4"],
+)
+def test_the_video_is_h264_with_aac_sound_ready_to_stream(name):
+    data = (MEDIA / name).read_bytes()
     assert b"avc1" in data and b"mp4a" in data
     assert data.index(b"moov") < data.index(b"mdat")  # faststart: playable while loading
 

@@ -83,3 +83,24 @@ def test_every_demo_formula_converts_and_the_g71_leaf_shows_it_as_mathml(client)
     leaf = UnitPage.objects.get(slug="unit-2-g71")
     body = client.get(leaf.url).content.decode()
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"' in body
+
+
+def test_the_g71_leaf_plays_the_real_demo_media(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    leaf = UnitPage.objects.get(slug="unit-2-g71")
+    html = client.get(leaf.url).content.decode()
+    demo = settings.BASE_DIR / "cms" / "demo" / "media"
+    for tag, name in [
+        ("<video", "g71-roughing.mp4"),
+        ("<audio", "g71-narration.mp3"),
+        ("<model-viewer", "stepped-shaft.glb"),
+    ]:
+        src = html.split(tag, 1)[1].split('src="', 1)[1].split('"', 1)[0]
+        response = client.get(src)
+        assert b"".join(response.streaming_content) == (demo / name).read_bytes(), name
+    video = html.split("<video", 1)[1].split(">", 1)[0]
+    assert 'poster="' in video and '<track kind="captions"' in html
+    package = html.split("<iframe", 1)[1].split('src="', 1)[1].split('"', 1)[0]
+    page = client.get(package).content
+    assert page == (demo / "feed-rate-calculator" / "index.html").read_bytes()

@@ -3,7 +3,8 @@
 An asset row is the author's working copy: its file and title may be replaced at any time.
 What reviewers review, and what readers of an edition are shown, is the copy pinned here: the
 content-addressed storage key of the bytes (which a replacement leaves in place), their
-checksum, and the title and kind as they were.
+checksum, the title and kind as they were, and the poster (its content-addressed key) and
+captions (the transcript) a player shows with it.
 """
 
 from django.db import models
@@ -19,8 +20,10 @@ class AssetCopy(models.Model):
     content_type = models.CharField(_("内容类型"), max_length=100)
     title = models.CharField(_("标题"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=MediaKind.choices)
+    poster_key = models.CharField(_("封面图存储键"), max_length=255, blank=True, default="")
+    transcript = models.TextField(_("字幕/文字稿"), blank=True, default="")
 
-    COPIED = ["key", "sha256", "size", "content_type", "title", "kind"]
+    COPIED = ["key", "sha256", "size", "content_type", "title", "kind", "poster_key", "transcript"]
 
     class Meta:
         abstract = True
@@ -43,11 +46,19 @@ class AssetCopy(models.Model):
             content_type=asset.content_type,
             title=asset.title,
             kind=asset.kind,
+            poster_key=asset.poster_key,
+            transcript=asset.transcript,
             **fields,
         )
 
     def shown(self, url):
-        return ShownAsset(title=self.title, kind=self.kind, url=url)
+        return ShownAsset.at(
+            url,
+            title=self.title,
+            kind=self.kind,
+            poster=bool(self.poster_key),
+            transcript=self.transcript,
+        )
 
 
 class PinnedAsset(AssetCopy):

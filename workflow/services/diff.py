@@ -634,7 +634,8 @@ def _describe(asset):
 
 def asset_changes(asset_ids, before, after):
     """How the assets ``asset_ids`` changed from ``before`` to ``after`` ({id: pinned copy or
-    asset row}), for the same leaf content: a replaced file, a new title or kind."""
+    asset row}), for the same leaf content: a replaced file, a new title, kind, poster or
+    captions."""
     changes = []
     for asset_id in dict.fromkeys(asset_ids):
         old, new = before.get(asset_id), after.get(asset_id)
@@ -646,6 +647,10 @@ def asset_changes(asset_ids, before, after):
             label = _("资源标题已修改")
         elif old.kind != new.kind:
             label = _("资源类型已修改")
+        elif old.poster_key != new.poster_key:
+            label = _("资源封面图已更换")
+        elif old.transcript != new.transcript:
+            label = _("资源字幕或文字稿已修改")
         else:
             continue
         changes.append(FieldChange(label, _describe(old), _describe(new), whole=True))

@@ -2,6 +2,7 @@
 
     python cms/demo/media/make_media.py            # the GLB and the simulation zip (Python only)
     python cms/demo/media/make_media.py --av       # also the video, poster and audio
+    python cms/demo/media/make_media.py --cards    # also the other textbooks' short videos
 
 The files are committed; nothing at run time or in CI runs this. ``--av`` needs Debian's
 ffmpeg, espeak-ng and fonts-wqy-microhei (apt-get install -y ffmpeg espeak-ng).
@@ -218,14 +219,69 @@ def audio_and_video():
             str(HERE / "g71-roughing.jpg"))  # fmt: skip
 
 
+# The other demo textbooks' videos: a narrated card of the steps, 6 s each (file, title, the
+# lines on the card, the narration).
+CARDS = [
+    (
+        "battery-insulation.mp4",
+        "动力电池包绝缘检测",
+        ["1. 断开维修开关，等待 5 分钟", "2. 兆欧表选 1000 V 档", "3. 正、负极分别对壳体测量"],
+        "绝缘检测：先断电等待，再用兆欧表测量正负极对壳体的绝缘电阻。",
+    ),
+    (
+        "python-hello.mp4",
+        "第一个 Python 程序",
+        ["1. 安装 Python 3", "2. 新建 hello.py", '3. print("你好，世界")'],
+        "安装 Python，新建文件，写一行打印语句，运行它。",
+    ),
+    (
+        "aseptic-technique.mp4",
+        "无菌技术操作",
+        ["1. 洗手，戴帽子、口罩", "2. 核对无菌包名称与有效期", "3. 无菌物品不可跨越无菌区"],
+        "无菌技术：洗手戴口罩，核对无菌包，手臂不跨越无菌区。",
+    ),
+]
+
+
+def title_cards():
+    ffmpeg = ("ffmpeg", "-hide_banner", "-loglevel", "error", "-y")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, title, lines, narration in CARDS:
+            speech = Path(tmp) / "speech.wav"
+            run("espeak-ng", "-v", "cmn", "-s", "175", narration, "-w", str(speech))
+            # Text from a file: no escaping of quotes and colons in the filter graph. Each
+            # line appears a second after the one before.
+            graph = [
+                f"[0:v]drawtext=fontfile={FONT}:text='{title}':x=24:y=28:fontsize=26"
+                ":fontcolor=white[v0]"
+            ]
+            for index, line in enumerate(lines):
+                line_file = Path(tmp) / f"line{index}.txt"
+                line_file.write_text(line, encoding="utf-8")
+                graph.append(
+                    f"[v{index}]drawtext=fontfile={FONT}:textfile={line_file}:x=40"
+                    f":y={100 + 44 * index}:fontsize=20:fontcolor=0xf6c177"
+                    f":enable='gte(t,{0.8 + index})'[v{index + 1}]"
+                )
+            run(*ffmpeg, "-f", "lavfi", "-i", "color=c=0x1e2630:s=480x270:r=15:d=6",
+                "-i", str(speech), "-filter_complex", ";".join(graph),
+                "-map", f"[v{len(lines)}]", "-map", "1:a", "-t", "6",
+                "-c:v", "libx264", "-profile:v", "baseline", "-level", "3.0",
+                "-pix_fmt", "yuv420p", "-crf", "30", "-c:a", "aac", "-ac", "1", "-b:a", "48k",
+                "-map_metadata", "-1", "-movflags", "+faststart", str(HERE / name))  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--av", action="store_true", help="also video, poster and audio")
+    parser.add_argument("--cards", action="store_true", help="also the other short videos")
     args = parser.parse_args()
     (HERE / "stepped-shaft.glb").write_bytes(glb())
     simulation_zip(HERE / "feed-rate-calculator", HERE / "feed-rate-calculator.zip")
     if args.av:
         audio_and_video()
+    if args.cards:
+        title_cards()
 
 
 if __name__ == "__main__":

@@ -36,7 +36,11 @@ class Command(BaseCommand):
             self.stdout.write(f"未被引用的资源 #{asset.pk} {asset.title}（{asset.file.name}）")
             if delete:
                 asset.delete()
-        kept = set(MediaAsset.objects.values_list("file", flat=True)) | archived
+        kept = (
+            set(MediaAsset.objects.values_list("file", flat=True))
+            | set(MediaAsset.objects.exclude(poster="").values_list("poster", flat=True))
+            | archived
+        )
         for key in storage.list_keys("assets/"):
             if key not in kept:
                 self.stdout.write(f"无资源引用的存储对象 {key}")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from media.storage import MediaStorageError
 from workflow.archives import ArchiveExists, source_for_edition, write_archive
 from workflow.models import Edition, EditionArchive
+from workflow.printing import PrintUnavailable
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
                 continue
             try:
                 record = write_archive(source_for_edition(edition))
-            except (ArchiveExists, MediaStorageError) as error:
+            except (ArchiveExists, MediaStorageError, PrintUnavailable) as error:
                 failed += 1
                 self.stderr.write(f"{edition}：归档未写入：{error}")
             else:
