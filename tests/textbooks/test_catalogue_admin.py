@@ -45,6 +45,7 @@ def textbook_form(users, course, **overrides):
         "isbn": valid_isbn(4242),
         "is_workbook": "on",
         "is_mixed_media": "on",
+        "kind": "textbook",
         "tier": "national",
         "courses": [course.pk],
         "editor_in_chief": users["author"].pk,
