@@ -45,6 +45,6 @@ def test_the_review_screen_shows_the_changes_above_both_versions(client, publish
 
     body = client.get(f"/admin/reviews/assignments/{assignment.pk}/").content.decode()
 
-    changes = body[body.index('<ul class="field-changes">') : body.index('class="before"')]
+    changes = body[body.index('<ul class="field-changes">') : body.index('class="before')]
     assert "<del>第一版</del><ins>第二版</ins>内容二" in changes
     assert "第一版内容二" in body and "第二版内容二" in body  # the two versions, rendered
