@@ -16,6 +16,7 @@ from workflow.charts import bar_chart
 from workflow.models.planning import BatchState
 from workflow.services import compliance
 from workflow.services.selection import term_label
+from workflow.views import screens
 
 
 @dataclass
@@ -186,6 +187,10 @@ def _figures(request):
 
 def dashboard(request):
     figures = _figures(request)
+    heading = _("达标情况 · %(scope)s · %(term)s") % {
+        "scope": scope.scope_label(request.user),
+        "term": term_label(*figures.term),
+    }
     return TemplateResponse(
         request,
         "workflow/admin/compliance.html",
@@ -194,6 +199,9 @@ def dashboard(request):
             "sections": sections(figures),
             "scope": scope.scope_label(request.user),
             "term": term_label(*figures.term),
+            "heading": heading,
+            "breadcrumbs": screens.breadcrumbs((_("达标情况"), None)),
+            "header_icon": "doc-full",
         },
     )
 

@@ -32,6 +32,7 @@ from workflow.models import (
     SchoolFiling,
 )
 from workflow.services import WorkflowError, planning
+from workflow.views import screens
 
 
 def visible_batches(user):
@@ -64,6 +65,15 @@ def _run(request, operation, success):
     return result
 
 
+def _screen(heading, *trail, icon="list-ol"):
+    """Heading, breadcrumbs (``trail`` then this screen) and icon of a planning screen."""
+    return {
+        "heading": heading,
+        "breadcrumbs": screens.breadcrumbs(*trail, (heading, None)),
+        "header_icon": icon,
+    }
+
+
 def batch_list(request):
     return TemplateResponse(
         request,
@@ -76,6 +86,7 @@ def batch_list(request):
                 entry__batch__state=BatchState.EXPERT_REVIEW,
             ).select_related("entry__textbook", "entry__batch"),
             "can_create": scope.is_administrator(request.user),
+            **_screen(screens.batches()[0]),
         },
     )
 
@@ -95,7 +106,7 @@ def batch_create(request):
     return TemplateResponse(
         request,
         "workflow/planning/batch_form.html",
-        {"form": form},
+        {"form": form, **_screen(_("新建规划批次"), screens.batches())},
         status=400 if form.errors else 200,
     )
 
@@ -144,6 +155,7 @@ def batch_detail(request, pk):
             "answer_form": AnswerForm(),
             "history": AuditLogEntry.objects.for_object(batch).select_related("actor"),
             "notice_over": planning.notice_is_over(batch),
+            **_screen(batch.title, screens.batches()),
         },
     )
 
@@ -194,7 +206,13 @@ def batch_cancel(request, pk):
             messages.success(request, _("批次已取消。"))
             return redirect("planning:batch", batch.pk)
     return TemplateResponse(
-        request, "workflow/planning/batch_cancel.html", {"batch": batch, "form": form}
+        request,
+        "workflow/planning/batch_cancel.html",
+        {
+            "batch": batch,
+            "form": form,
+            **_screen(_("取消批次"), screens.batches(), screens.batch(batch), icon="warning"),
+        },
     )
 
 
@@ -270,6 +288,7 @@ def entry_detail(request, pk):
             "assignments": entry.assignments.select_related("expert", "score"),
             "objections": entry.objections.all() if runs else [],
             "history": AuditLogEntry.objects.for_object(entry).select_related("actor"),
+            **_screen(entry.textbook.title, screens.batches(), screens.batch(entry.batch)),
         },
     )
 
@@ -296,7 +315,16 @@ def score(request, pk):
     return TemplateResponse(
         request,
         "workflow/planning/score.html",
-        {"assignment": assignment, "form": form, "scored": hasattr(assignment, "score")},
+        {
+            "assignment": assignment,
+            "form": form,
+            "scored": hasattr(assignment, "score"),
+            **_screen(
+                _("评审：%(title)s") % {"title": assignment.entry.textbook.title},
+                screens.batches(),
+                screens.batch(assignment.entry.batch),
+            ),
+        },
     )
 
 
@@ -338,7 +366,11 @@ def filing_list(request):
     return TemplateResponse(
         request,
         "workflow/planning/filing_list.html",
-        {"filings": filings[:200], "can_file": _my_schools(request.user).exists()},
+        {
+            "filings": filings[:200],
+            "can_file": _my_schools(request.user).exists(),
+            **_screen(screens.filings()[0], icon="clipboard-list"),
+        },
     )
 
 
@@ -372,7 +404,11 @@ def filing_create(request):
     return TemplateResponse(
         request,
         "workflow/planning/filing_form.html",
-        {"form": form, "candidates": _candidates(data, schools)},
+        {
+            "form": form,
+            "candidates": _candidates(data, schools),
+            **_screen(_("备案校本教材"), screens.filings(), icon="clipboard-list"),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -410,5 +446,10 @@ def filing_detail(request, pk):
             "form": form,
             "candidates": planning.planned_candidates(filing.course, filing.school.province),
             "history": AuditLogEntry.objects.for_object(filing).select_related("actor"),
+            **_screen(
+                _("校本教材备案：%(title)s") % {"title": filing.textbook.title},
+                screens.filings(),
+                icon="clipboard-list",
+            ),
         },
     )

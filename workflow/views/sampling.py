@@ -39,6 +39,7 @@ from workflow.services import retirement, sampling
 from workflow.services.documents import content_type_of
 from workflow.services.errors import WorkflowError
 from workflow.services.rules import recusal_reason
+from workflow.views import screens
 
 
 def _require_administrator(request):
@@ -79,6 +80,9 @@ def campaign_list(request):
             "form": form,
             "my_inspections": sampling.my_open_inspections(request.user),
             "cycles": sampling.cycles() if is_admin else [],
+            "heading": screens.sampling()[0],
+            "breadcrumbs": screens.breadcrumbs((screens.sampling()[0], None)),
+            "header_icon": "doc-full",
         },
     )
 
@@ -113,6 +117,9 @@ def campaign_detail(request, pk):
             "draw_form": DrawForm() if manages and campaign.state == CampaignState.DRAFT else None,
             "can_conclude": manages
             and campaign.state in (CampaignState.DRAWN, CampaignState.INSPECTING),
+            "heading": str(campaign),
+            "breadcrumbs": screens.breadcrumbs(screens.sampling(), (str(campaign), None)),
+            "header_icon": "doc-full",
         },
     )
 
@@ -232,8 +239,25 @@ def check_detail(request, pk):
             "missing": sampling.missing_reports(check)
             if check.state == CheckState.INSPECTING
             else None,
+            **_check_screen(request.user, check),
         },
     )
+
+
+def _check_screen(user, check):
+    """Heading and breadcrumbs of a check; an inspector cannot open the campaign."""
+    heading = _("抽查：%(title)s") % {"title": check.textbook.title}
+    trail = [screens.sampling()]
+    if (
+        scope.is_administrator(user)
+        and sampling.visible_campaigns(user).filter(pk=check.campaign_id).exists()
+    ):
+        trail.append(screens.campaign(check.campaign))
+    return {
+        "heading": heading,
+        "breadcrumbs": screens.breadcrumbs(*trail, (heading, None)),
+        "header_icon": "doc-full",
+    }
 
 
 @never_cache
@@ -260,7 +284,14 @@ def report(request):
     return TemplateResponse(
         request,
         "workflow/admin/sampling/report.html",
-        {"cycles": cycles, "cycle": cycle, "report": data},
+        {
+            "cycles": cycles,
+            "cycle": cycle,
+            "report": data,
+            "heading": _("抽查统计"),
+            "breadcrumbs": screens.breadcrumbs(screens.sampling(), (_("抽查统计"), None)),
+            "header_icon": "doc-full",
+        },
     )
 
 
@@ -279,6 +310,11 @@ def retirement_list(request):
         {
             "open": proposals.filter(state="proposed").order_by("proposed_on", "pk"),
             "decided": proposals.exclude(state="proposed").order_by("-decided_at")[:100],
+            "heading": screens.retirements()[0],
+            "breadcrumbs": screens.breadcrumbs(
+                screens.sampling(), (screens.retirements()[0], None)
+            ),
+            "header_icon": "warning",
         },
     )
 
@@ -317,10 +353,23 @@ def retirement_detail(request, pk):
                 return redirect("workflow:retirement", proposal.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    heading = _("退出案：%(title)s（%(reason)s）") % {
+        "title": proposal.textbook.title,
+        "reason": proposal.get_reason_display(),
+    }
     return TemplateResponse(
         request,
         "workflow/admin/retirement/detail.html",
-        {"proposal": proposal, "form": form, "recusal": recusal},
+        {
+            "proposal": proposal,
+            "form": form,
+            "recusal": recusal,
+            "heading": heading,
+            "breadcrumbs": screens.breadcrumbs(
+                screens.sampling(), screens.retirements(), (heading, None)
+            ),
+            "header_icon": "warning",
+        },
     )
 
 
@@ -338,6 +387,7 @@ def propose_retirement(request, textbook_id):
         else:
             messages.success(request, _("已提出退出建议。"))
             return redirect("workflow:retirement", proposal.pk)
+    heading = _("提出退出建议：%(title)s") % {"title": textbook.title}
     return TemplateResponse(
         request,
         "workflow/admin/retirement/propose.html",
@@ -345,5 +395,15 @@ def propose_retirement(request, textbook_id):
             "textbook": textbook,
             "form": form,
             "back": reverse("workflow:textbook_lifecycle", args=[textbook.pk]),
+            "heading": heading,
+            "breadcrumbs": screens.breadcrumbs(
+                screens.textbooks(),
+                (
+                    _("%(title)s：版次与修订周期") % {"title": textbook.title},
+                    reverse("workflow:textbook_lifecycle", args=[textbook.pk]),
+                ),
+                (heading, None),
+            ),
+            "header_icon": "warning",
         },
     )

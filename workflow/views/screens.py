@@ -31,3 +31,38 @@ def errata():
 
 def textbooks():
     return (_("教材"), reverse("textbook:index"))
+
+
+def selections():
+    return (_("选用备案"), reverse("workflow:selections"))
+
+
+def selection(plan):
+    return (
+        _("%(school)s %(term)s 选用计划") % {"school": plan.school.name, "term": plan.term_label},
+        reverse("workflow:selection_plan", args=[plan.pk]),
+    )
+
+
+def batches():
+    return (_("规划教材"), reverse("planning:batches"))
+
+
+def batch(batch):
+    return (batch.title, reverse("planning:batch", args=[batch.pk]))
+
+
+def filings():
+    return (_("校本教材备案"), reverse("planning:filings"))
+
+
+def sampling():
+    return (_("抽查与退出"), reverse("workflow:sampling"))
+
+
+def campaign(campaign):
+    return (str(campaign), reverse("workflow:sampling_campaign", args=[campaign.pk]))
+
+
+def retirements():
+    return (_("退出案"), reverse("workflow:retirements"))

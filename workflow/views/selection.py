@@ -15,6 +15,7 @@ from workflow.forms import LineForm, PlanForm, SelectionAnswerForm
 from workflow.models import AuditLogEntry, SelectionLine, SelectionState
 from workflow.services import WorkflowError, selection
 from workflow.services.selection_rules import check
+from workflow.views import screens
 
 S = SelectionState
 
@@ -41,6 +42,9 @@ def plan_list(request):
             "form": form if schools.exists() else None,
             "plans": plans.order_by("-year", "season", "school__name")[:200],
             "to_review": selection.plans_to_review(user).select_related("school"),
+            "heading": screens.selections()[0],
+            "breadcrumbs": screens.breadcrumbs((screens.selections()[0], None)),
+            "header_icon": "list-ul",
         },
     )
 
@@ -90,6 +94,11 @@ def plan_detail(request, pk):
             "notice_over": selection.notice_is_over(plan),
             "can_review": plan.state == S.FILED and selection.can_review(request.user, plan),
             "history": AuditLogEntry.objects.for_object(plan).select_related("actor"),
+            "heading": screens.selection(plan)[0],
+            "breadcrumbs": screens.breadcrumbs(
+                screens.selections(), (screens.selection(plan)[0], None)
+            ),
+            "header_icon": "list-ul",
         },
     )
 
@@ -153,5 +162,10 @@ def review(request, pk):
             "plan": plan,
             "lines": plan.lines.select_related("course", "edition__textbook"),
             "form": form,
+            "heading": _("审核选用备案：%(school)s %(term)s")
+            % {"school": plan.school.name, "term": plan.term_label},
+            "breadcrumbs": screens.breadcrumbs(
+                screens.selections(), screens.selection(plan), (_("审核备案"), None)
+            ),
         },
     )
