@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -20,6 +21,13 @@ from textbooks.services import create_textbook
 from textbooks.validators import isbn13_check_digit
 
 _serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The public forms' rate limits count in the cache, which outlives a test: each test (and
+    each demo load, see demo_catalogue) starts without earlier tests' submissions."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -50,6 +58,7 @@ def demo_catalogue(django_db_setup, django_db_blocker):
         override_settings(ELASTICSEARCH_URL=""),
         transaction.atomic(),
     ):
+        cache.clear()
         call_command("load_demo", stdout=io.StringIO())
         service.rebuild()
         yield dict(Textbook.objects.values_list("slug", "pk"))

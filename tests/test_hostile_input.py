@@ -239,7 +239,15 @@ def request(client, method, path, data):
             transaction.set_rollback(True)
     except Exception as exc:  # noqa: BLE001 — what the visitor would have got a 500 for
         return f"{type(exc).__name__}: {str(exc)[:200]}"
+    if response.status_code == 503 and response.has_header("Retry-After"):
+        return UNAVAILABLE
     return response.status_code
+
+
+# A print PDF whose edition archive is not written yet (the demo here is loaded inside a
+# transaction, so its archives never are) answers the page that says what to do and when to
+# retry: the server's state, not the input, and not a failure.
+UNAVAILABLE = "503 with Retry-After"
 
 
 # Wagtail's own views that still answer a garbage POST with 500 (AttributeError inside
@@ -293,7 +301,7 @@ def test_no_url_pattern_answers_5xx_to_anyone(route, pattern, sample, visitors):
     failures = []
     for method, who, url, data in asks:
         outcome = request(visitors(who), method, url, data)
-        if not isinstance(outcome, int) or outcome >= 500:
+        if outcome != UNAVAILABLE and (not isinstance(outcome, int) or outcome >= 500):
             shown = {k: (v[:20] + "…" if len(v) > 20 else v) for k, v in data.items()}
             failures.append(f"{method} {url[:120]} as {who or 'anonymous'} {shown}: {outcome}")
     assert not failures, "\n".join(failures)

@@ -284,7 +284,7 @@ def admin_screens(demo_catalogue, db):
         "lifecycle": (
             f"/admin/reviews/textbooks/{textbook.pk}/lifecycle/",
             [
-                "Editions and revision cycle",
+                "editions and revision cycle",
                 "Lifecycle status",
                 "Annual minor revision due",
                 "Compare editions",

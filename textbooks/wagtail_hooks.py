@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -20,6 +21,7 @@ from textbooks import scope
 from textbooks.actions import CreateTextbookAction
 from textbooks.forms import TextbookForm
 from textbooks.hooks import TEXTBOOK_LINKS
+from textbooks.i18n import enumeration
 from textbooks.models import Course, Institution, Major, Membership, Textbook
 from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
 from textbooks.views import import_spreadsheet
@@ -70,8 +72,27 @@ def register_textbook_actions(registry):
     registry.register(Textbook, CreateTextbookAction)
 
 
+class InUseDeleteView(generic.DeleteView):
+    """Deleting a catalogue row that plans, selections, filings or editions still refer to
+    (PROTECT) is refused, naming what uses it, instead of failing with a ProtectedError."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ProtectedError as error:
+            uses = enumeration(
+                sorted({str(capfirst(o._meta.verbose_name)) for o in error.protected_objects})
+            )
+            messages.error(
+                request,
+                _("“%(name)s”仍被%(uses)s使用，不能删除。") % {"name": self.object, "uses": uses},
+            )
+            return redirect(self.get_success_url())
+
+
 class MajorViewSet(ModelViewSet):
     model = Major
+    delete_view_class = InUseDeleteView
     icon = "tag"
     menu_label = _("专业目录")
     list_display = ["code", "name", "category", "level"]
@@ -93,6 +114,7 @@ def yes_no(model, name):
 
 class CourseViewSet(ModelViewSet):
     model = Course
+    delete_view_class = InUseDeleteView
     icon = "list-ul"
     menu_label = _("课程")
     list_display = [
@@ -109,6 +131,7 @@ class CourseViewSet(ModelViewSet):
 
 class InstitutionViewSet(ModelViewSet):
     model = Institution
+    delete_view_class = InUseDeleteView
     icon = "home"
     menu_label = _("单位")
     list_display = ["name", "code", "kind", "province"]
@@ -172,7 +195,7 @@ class TextbookEditView(ScopedTextbookMixin, generic.EditView):
     pass
 
 
-class TextbookDeleteView(ScopedTextbookMixin, generic.DeleteView):
+class TextbookDeleteView(ScopedTextbookMixin, InUseDeleteView):
     pass
 
 

@@ -7,9 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 
-from cms.demo.loader import tiny_mp4
 from media.models import ShortLink
 from media.services import create_asset
+from tests.media.conftest import mp4_bytes
 from tests.workflow.conftest import edit_leaf
 from textbooks import roles
 from textbooks.models import UnitPage
@@ -111,7 +111,7 @@ def with_video(users, make_textbook, publish, settings, tmp_path):
         kind="video",
         textbook=textbook,
         user=author,
-        fileobj=ContentFile(tiny_mp4("G71"), name="clip.mp4"),
+        fileobj=ContentFile(mp4_bytes("G71"), name="clip.mp4"),
     )
     leaf = UnitPage(
         title="G71 循环",
