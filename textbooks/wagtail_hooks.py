@@ -87,7 +87,7 @@ class InUseDeleteView(generic.DeleteView):
                 request,
                 _("“%(name)s”仍被%(uses)s使用，不能删除。") % {"name": self.object, "uses": uses},
             )
-            return redirect(self.get_success_url())
+            return redirect(self.index_url_name)
 
 
 class MajorViewSet(ModelViewSet):
