@@ -337,11 +337,25 @@ class InstitutionImporter(Importer):
 
     def prepare(self):
         self.names = dict(Institution.objects.values_list("name", "code"))
+        # As in the admin (scope.administered_institutions): a provincial administrator
+        # keeps his or her province's institutions, and no education authority.
+        self.provinces = scope.province_choices(self.user)
+        kept = scope.administered_institutions(self.user)
+        self.others = set(
+            Institution.objects.exclude(pk__in=kept.values("pk")).values_list("code", flat=True)
+        )
 
     def clean(self, values, errors):
         _required(values, self.fields, errors)
         kind = values["kind"] and _choice(InstitutionKind.choices, values["kind"], "kind", errors)
         province = values["province"] and _choice(PROVINCES, values["province"], "province", errors)
+        if self.provinces is not None:
+            if province and province not in dict(self.provinces):
+                errors.append(("province", _("您只能导入本省的单位。")))
+            if kind == InstitutionKind.AUTHORITY:
+                errors.append(("kind", _("教育行政部门由国家级教材管理员维护。")))
+            if values["code"] in self.others:
+                errors.append(("code", _("该单位不在您的管理范围内。")))
         if values["name"] in self.names and self.names[values["name"]] != values["code"]:
             errors.append(
                 (
