@@ -10,6 +10,7 @@ function under IMPORTERS_HOOK that returns an Importer subclass.
 """
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -87,7 +88,7 @@ class Column:
     required: bool = True
 
 
-class Importer:
+class Importer(ABC):
     """One kind of row. Subclasses name their columns and key, and say how a row is cleaned
     (``clean``: raise RowInvalid, or return the values), how records are looked up and saved."""
 
@@ -103,18 +104,18 @@ class Importer:
         """Why ``user`` may not import these rows at all, or None."""
         return None
 
-    def prepare(self):
+    def prepare(self):  # noqa: B027 - optional, unlike clean and save
         """Load what validating every row needs, once (not once per row)."""
 
+    @abstractmethod
     def clean(self, values, errors):
         """``values``: {column name: text}. Returns the cleaned row; adds (column, message)
         pairs to ``errors`` for everything wrong with it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def save(self, rows):
         """Create or update the records of the cleaned ``rows``; returns (created, updated,
         unchanged). Runs inside the import's transaction."""
-        raise NotImplementedError
 
     def header_of(self, name):
         return next(c.header for c in self.columns if c.name == name)
