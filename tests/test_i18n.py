@@ -442,6 +442,65 @@ def test_admin_follows_the_browser_when_the_user_has_no_preference(client, admin
     assert [text for text in english if text not in html] == []
 
 
+# Names, not words: the product, file formats, a programming language (a textbook's title), the
+# key caps of the keyboard shortcuts dialog and the language switch's "English".
+PROPER_NOUNS = {"Wagtail", "ISBN", "URL", "PDF", "API", "JavaScript", "CSV", "XLSX", "Python"}
+PROPER_NOUNS |= {"Ctrl", "Alt", "Shift", "Esc", "English"}
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+_NOT_TEXT = [
+    r"<(script|style)\b.*?</\1>",
+    r"<!--.*?-->",
+    r"<select\b[^>]*time_zone.*?</select>",  # IANA names (Asia/Shanghai, UTC)
+    r"<(\w+)\b[^>]*\shidden[\s>][^<]*</\2>",  # Wagtail's hidden side panel counter ("None")
+]
+_DATA = re.compile(r"https?://\S+|\b\w+/[\w.+-]+")  # URLs, MIME types
+
+
+def visible_english(html):
+    """The visible texts (text nodes; placeholder, title, aria-label, alt) that have an English
+    word other than a proper noun."""
+    html = re.sub("|".join(_NOT_TEXT), "", html, flags=re.S)
+    texts = text_nodes(html) | set(
+        re.findall(r'\s(?:placeholder|title|aria-label|alt)="([^"]*)"', html)
+    )
+    return sorted(
+        text
+        for text in map(unescape, texts)
+        if {*_LATIN_WORD.findall(_DATA.sub("", text))} - PROPER_NOUNS
+    )
+
+
+def test_wagtail_screens_show_no_english_in_chinese(client, demo_catalogue, db):
+    client.force_login(prefer("national", ""))
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    leaf = UnitPage.objects.child_of(textbook.page).first()
+    screens = {
+        "dashboard": "/admin/",
+        "page explorer": f"/admin/pages/{textbook.page.get_parent().pk}/",
+        "page search": "/admin/pages/search/?q=数控",
+        "snippet listing": "/admin/snippets/media/mediaasset/",
+        "textbook page editor": f"/admin/pages/{textbook.page.pk}/edit/",
+        "leaf editor": f"/admin/pages/{leaf.pk}/edit/",  # StreamField and table blocks
+        "page history": f"/admin/pages/{leaf.pk}/history/",
+        "account": "/admin/account/",
+        "site history": "/admin/reports/site-history/",
+    }
+    for name, url in screens.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert visible_english(response.content.decode()) == [], name
+    search = client.get(screens["page search"]).content.decode()
+    assert re.search(r"共 \d+ 个页面，当前显示第 1–\d+ 个", search)
+
+
+def test_visible_english_finds_english_beside_chinese_and_in_labels():
+    html = (
+        '<p>教材 <b>Search</b>（ISBN）</p><button aria-label="Actions">…</button>'
+        '<script>var s = "Save";</script><p>Wagtail · video/mp4</p>'
+    )
+    assert visible_english(html) == ["Actions", "Search"]
+
+
 def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(
     client, demo_catalogue, db
 ):
