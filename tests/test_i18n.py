@@ -492,6 +492,11 @@ def test_wagtail_screens_show_no_english_in_chinese(client, demo_catalogue, db):
     search = client.get(screens["page search"]).content.decode()
     assert re.search(r"共 \d+ 个页面，当前显示第 1–\d+ 个", search)
 
+    client.force_login(prefer("admin", ""))
+    users = client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert visible_english(re.sub(r'<td class="username">.*?</td>', "", users, flags=re.S)) == []
+    assert re.search(r'w-sr-only">\s*是\s*<', users)  # the active column, not "True"
+
 
 def test_visible_english_finds_english_beside_chinese_and_in_labels():
     html = (
