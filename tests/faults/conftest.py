@@ -5,7 +5,8 @@ import socket
 
 import pytest
 
-from tests.workflow.conftest import world  # noqa: F401 (a fixture these tests share)
+from tests.media.conftest import s3  # noqa: F401 (fixtures these tests share)
+from tests.workflow.conftest import world  # noqa: F401
 
 
 def closed_port_url():

@@ -1,0 +1,60 @@
+"""The S3 endpoint (moto's server on 127.0.0.1) stops while an edition's archive is being
+written, after its publish committed. (Stopped mid-upload of a media asset: see
+tests/media/test_s3.py::test_endpoint_stopped_mid_upload_leaves_neither_object_nor_row.)"""
+
+import io
+
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.media.conftest import S3Endpoint
+from tests.workflow.conftest import passed_case
+from workflow.archives import MARKER, verify_archive
+from workflow.models import CaseState, Edition, EditionArchive, ReviewCase
+
+
+def stop_after_first_put(s3):
+    """Stop the real server once the first object of the archive has reached it."""
+    events = storages["default"].connection.meta.client.meta.events
+    events.register_first("after-call.s3.PutObject", lambda **kwargs: s3.stop())
+
+
+def test_s3_stopped_while_archiving_a_publish_still_publishes_and_leaves_no_complete_archive(
+    client, world, s3, settings, django_capture_on_commit_callbacks
+):
+    u = world["users"]
+    case = passed_case(world["textbook"], u["author"], u["reviewer"], u["national"])
+    client.force_login(u["national"])
+    stop_after_first_put(s3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("workflow:publish", args=[case.pk]), follow=True)
+
+    # The edition is what the reviewers approved, committed before any byte went to S3:
+    # the administrator is told it is published, and teachers can read it.
+    assert response.status_code == 200
+    assert "已发布第 1.0 版。" in response.content.decode()
+    assert ReviewCase.objects.get(pk=case.pk).state == CaseState.PUBLISHED
+    assert Edition.objects.get(textbook=world["textbook"]).version == "1.0"
+    assert client.get(world["textbook"].page.url).status_code == 200
+    # Its archive is not passed off as finished: no COMPLETE marker, the record incomplete.
+    record = EditionArchive.objects.get(textbook=world["textbook"], version="1.0")
+    assert record.completed_at is None and record.checksum == ""
+    restarted = S3Endpoint()  # the same bucket, a new port
+    try:
+        restarted.use(settings)
+        written = restarted.keys()
+        assert len(written) == 1  # the one object that got through before the stop
+        assert not any(key.endswith(MARKER) for key in written)
+
+        # Once S3 is back, the documented retry completes it, leftovers replaced.
+        out = io.StringIO()
+        call_command("archive_editions", stdout=out, stderr=io.StringIO())
+        assert "已归档" in out.getvalue()
+        record.refresh_from_db()
+        assert record.completed_at is not None
+        assert verify_archive(record.prefix) == []
+        assert f"{record.prefix}{MARKER}" in restarted.keys()
+    finally:
+        restarted.stop()
