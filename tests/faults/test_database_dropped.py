@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from wagtail.signals import page_published
 
+from cms.search.models import CatalogueEntry
 from tests.workflow.conftest import passed_case
 from textbooks.models import TextbookPage, UnitPage
 from workflow.models import AuditLogEntry, CaseState, Edition, EditionArchive, ReviewCase
@@ -64,10 +65,12 @@ def test_database_dropped_mid_publish_tells_the_administrator_and_writes_nothing
     assert AuditLogEntry.objects.count() == audit_before
     assert not TextbookPage.objects.get(pk=world["textbook"].page.pk).live
     assert not UnitPage.objects.filter(live=True).exists()
-    assert not media_root.exists() or not any(media_root.rglob("*"))
+    assert not media_root.exists() or not any(media_root.rglob("*"))  # no archive
+    assert not CatalogueEntry.objects.exists()  # teachers find nothing of it
 
     # The administrator tries again, and the edition is published whole.
     response = client.post(reverse("workflow:publish", args=[case.pk]), follow=True)
     assert "已发布第 1.0 版。" in response.content.decode()
     assert ReviewCase.objects.get(pk=case.pk).state == CaseState.PUBLISHED
     assert UnitPage.objects.filter(live=True).count() == 2
+    assert CatalogueEntry.objects.filter(textbook=world["textbook"]).exists()
