@@ -41,6 +41,7 @@ from cms.search.models import (  # noqa: E402, F401
     CatalogueFacet,
     CatalogueTerm,
     CatalogueTermFacet,
+    ElasticsearchBacklog,
 )
 
 
