@@ -215,6 +215,10 @@ def test_sweep_is_idempotent_and_dry_run_changes_nothing(django_capture_on_commi
     proposals = RetirementProposal.objects.count()
     assert proposals == 8 and audit_rows == 8
 
+    # The same day again: the dry run predicts nothing to move (rows already where the sweep
+    # put them are not counted again), and the real run moves nothing.
+    again = sweep(day, dry_run=True)
+    assert sum(again.moved.values()) == 0 and again.proposals == 0
     with django_capture_on_commit_callbacks(execute=True):
         second = sweep(day)
     assert sum(second.moved.values()) == 0 and second.proposals == 0

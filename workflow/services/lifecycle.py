@@ -155,6 +155,19 @@ def is_recently_updated(edition, today=None):
     return timezone.localdate(edition.published_at) >= recently_updated_since(today)
 
 
+def _fsm(model, name):
+    """Transition ``name``'s django-fsm metadata on ``model``, and its state field's name."""
+    meta = getattr(model, name)._django_fsm
+    return meta, meta.field if isinstance(meta.field, str) else meta.field.name
+
+
+def movable(queryset, name):
+    """The rows of ``queryset`` that transition ``name`` may move (in one of its source
+    states): what bulk_transition moves, counted by a dry run."""
+    meta, state_field = _fsm(queryset.model, name)
+    return queryset.filter(**{f"{state_field}__in": list(meta.transitions)})
+
+
 def bulk_transition(queryset, name, *, at, by=None, reason=""):
     """Apply FSM transition ``name`` to every row of ``queryset`` that may take it.
 
@@ -164,8 +177,7 @@ def bulk_transition(queryset, name, *, at, by=None, reason=""):
     nothing can move along an edge the state machine does not have.
     """
     model = queryset.model
-    meta = getattr(model, name)._django_fsm
-    state_field = meta.field if isinstance(meta.field, str) else meta.field.name
+    meta, state_field = _fsm(model, name)
     content_type = ContentType.objects.get_for_model(model)
     audit = AuditLogEntry._meta
     columns = [
@@ -419,7 +431,7 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
             if progress:
                 progress(name)
             if dry_run:
-                result.moved[name] = rows.count()
+                result.moved[name] = movable(rows, name).count()
             else:
                 result.moved[name] = bulk_transition(rows, name, at=at, reason=reason)
         if not dry_run:
