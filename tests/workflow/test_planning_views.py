@@ -268,3 +268,18 @@ def test_a_filing_for_a_course_without_candidates_needs_no_reason(
     )
     assert "已提交备案" in text(response)
     assert own.school_filings.get().state == FilingState.FILED
+
+
+def test_an_entrys_and_a_batchs_history_name_states_by_label_and_people_by_name(client, in_notice):
+    """The administrator read "王建国：applied → eligible": codes and a given-name-last
+    username where the state's label and the person's name belong."""
+    entry = in_notice["batch"].entries.order_by("pk").first()
+    client.force_login(in_notice["admin"])
+    for url in (f"/admin/planning/entries/{entry.pk}/", f"/admin/planning/{entry.batch_id}/"):
+        history = text(client.get(url))
+        history = history[history.index("处理记录") :]
+        assert "→" in history
+        for code in ("applied", "eligible", "scored", "recommended", "expert_review"):
+            assert code not in history
+    entry_history = text(client.get(f"/admin/planning/entries/{entry.pk}/"))
+    assert "已申报 → 形式审查通过" in entry_history

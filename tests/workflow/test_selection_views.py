@@ -164,3 +164,15 @@ def test_the_committee_chooses_a_current_edition_by_title_isbn_or_tier(
     page = client.get(reverse("workflow:selection_plan", args=[plan.pk])).content.decode()
     assert 'name="edition"' in page and "选择教材" in page
     assert "<option" not in page.split('name="edition"')[1].split("</div>")[0]
+
+
+def test_the_plans_history_names_states_by_label(client, school_world):
+    """The committee read raw codes (draft, approved) in the plan's history table."""
+    from .selection import approved, draft
+
+    plan = approved(school_world, draft(school_world))
+    client.force_login(school_world["committee"][0])
+    page = client.get(reverse("workflow:selection_plan", args=[plan.pk])).content.decode()
+    history = page[page.rindex("<tbody>") :]
+    assert "草稿" in history
+    assert ">draft<" not in history and ">approved<" not in history
