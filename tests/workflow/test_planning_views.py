@@ -283,3 +283,15 @@ def test_an_entrys_and_a_batchs_history_name_states_by_label_and_people_by_name(
             assert code not in history
     entry_history = text(client.get(f"/admin/planning/entries/{entry.pk}/"))
     assert "已申报 → 形式审查通过" in entry_history
+
+
+def test_the_public_notice_pages_carry_the_sites_breadcrumb(client, in_notice):
+    """The notice pages had no breadcrumb, unlike every other public page."""
+    batch = in_notice["batch"]
+    html = client.get(f"/notices/{batch.pk}/").content.decode()
+    start = html.index('class="breadcrumb"')
+    trail = html[start : html.index("</nav>", start)]
+    assert 'href="/"' in trail and 'href="/notices/"' in trail
+    assert batch.title in trail[trail.index('aria-current="page"') :]
+    listing = client.get("/notices/").content.decode()
+    assert 'class="breadcrumb"' in listing and 'aria-current="page"' in listing
