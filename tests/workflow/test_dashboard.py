@@ -126,7 +126,8 @@ def test_administrators_see_what_waits_for_them_in_their_scope(client, desk, adm
     client.force_login(desk["users"][admin])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     counts = panel_counts(html)
-    assert counts == expected(provinces)
+    wanted = expected(provinces)
+    assert {label: counts[label] for label in wanted} == wanted
     assert counts["待分配审核专家"] == len(provinces)  # one per province in scope
     # Each count links to the list it counts.
     listed = client.get(reverse("workflow:cases") + "?waiting=decision").content.decode()

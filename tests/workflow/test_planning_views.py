@@ -295,3 +295,20 @@ def test_the_public_notice_pages_carry_the_sites_breadcrumb(client, in_notice):
     assert batch.title in trail[trail.index('aria-current="page"') :]
     listing = client.get("/notices/").content.decode()
     assert 'class="breadcrumb"' in listing and 'aria-current="page"' in listing
+
+
+def test_an_open_objection_waits_on_the_dashboard_of_who_answers_it(client, in_notice, users):
+    """An objection from the public notice reached the national administrator through nothing:
+    the "待我处理" panel counted review cases and errata only."""
+    from tests.workflow.test_dashboard import panel_counts
+
+    entry = in_notice["batch"].entries.filter(state=EntryState.RECOMMENDED).first()
+    planning.object_to(
+        entry, address="203.0.113.9", name="王老师", contact="13800000000", reason="数据有误"
+    )
+    client.force_login(users["national"])
+    counts = panel_counts(client.get("/admin/").content.decode())
+    assert counts["待答复的公示异议"] == 1
+    assert counts["待确认的校本教材备案"] == 0 and counts["待决定的退出建议"] == 0
+    client.force_login(users["province"])
+    assert panel_counts(client.get("/admin/").content.decode())["待答复的公示异议"] == 0
