@@ -312,3 +312,19 @@ def test_an_open_objection_waits_on_the_dashboard_of_who_answers_it(client, in_n
     assert counts["待确认的校本教材备案"] == 0 and counts["待决定的退出建议"] == 0
     client.force_login(users["province"])
     assert panel_counts(client.get("/admin/").content.decode())["待答复的公示异议"] == 0
+
+
+def test_an_objection_posted_twice_is_filed_once(client, in_notice):
+    """A double click on 提交异议 filed two identical objections for the administrator to
+    answer twice; the second post now finds the first and says the same thank-you."""
+    batch = in_notice["batch"]
+    entry = batch.entries.filter(state=EntryState.RECOMMENDED).first()
+    posted = {"entry": entry.pk, "name": "王老师", "contact": "13800000000", "reason": "数据有误"}
+    for _ in range(2):
+        response = client.post(f"/notices/{batch.pk}/", posted, follow=True)
+        assert response.status_code == 200
+        assert "您的异议已提交" in text(response)
+    assert Objection.objects.filter(entry=entry).count() == 1
+    # Another objection from the same person is still filed.
+    client.post(f"/notices/{batch.pk}/", posted | {"reason": "另有问题"})
+    assert Objection.objects.filter(entry=entry).count() == 2
