@@ -328,3 +328,18 @@ def test_an_objection_posted_twice_is_filed_once(client, in_notice):
     # Another objection from the same person is still filed.
     client.post(f"/notices/{batch.pk}/", posted | {"reason": "另有问题"})
     assert Objection.objects.filter(entry=entry).count() == 2
+
+
+def test_the_notice_links_each_published_textbook_to_its_page(client, in_notice):
+    """A visitor read only titles on the notice and had to search the catalogue for the book
+    before objecting to it."""
+    from tests.workflow.conftest import add_leaf, published_edition
+
+    batch, users = in_notice["batch"], in_notice["users"]
+    entry = batch.entries.filter(state=EntryState.RECOMMENDED).order_by("rank").first()
+    add_leaf(entry.textbook, "unit-1", "第一单元", users["author"])
+    published_edition(entry.textbook, users["author"], users["reviewer"], users["national"])
+    page = client.get(f"/notices/{batch.pk}/").content.decode()
+    entry.textbook.page.refresh_from_db()
+    assert f'<a href="{entry.textbook.page.url}">{entry.textbook.title}</a>' in page
+    assert entry.textbook.editor_in_chief.last_name in page

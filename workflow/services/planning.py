@@ -529,7 +529,7 @@ def public_entries(batch):
         states = [EntryState.LISTED]
     return (
         batch.entries.filter(state__in=states)
-        .select_related("textbook__publisher", "textbook__editor_in_chief")
+        .select_related("textbook__publisher", "textbook__editor_in_chief", "textbook__page")
         .order_by("rank", "pk")
     )
 
