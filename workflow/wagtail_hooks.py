@@ -19,13 +19,18 @@ from workflow.models import (
     EditionAsset,
     EditionLeaf,
     Erratum,
+    FilingState,
+    Objection,
+    ObjectionState,
     PinnedAsset,
     PinnedRevision,
     ReviewAssignment,
     ReviewCase,
+    SchoolFiling,
     SelectionLine,
 )
 from workflow.models.selection import IN_FORCE
+from workflow.services import planning, retirement, selection
 from workflow.services.dashboard import (
     AWAITING_TRIAGE,
     CASE_QUEUES,
@@ -233,6 +238,24 @@ def waiting_rows(user):
             reverse("workflow:errata") + "?state=new",
         )
     )
+    # Planning, selection and retirement wait on the administrator too.
+    objections = Objection.objects.filter(
+        state=ObjectionState.OPEN, entry__batch__in=planning.batches_run_by(user)
+    )
+    filings = SchoolFiling.objects.filter(
+        scope.planned_provinces_q(user, "school__"), state=FilingState.FILED
+    )
+    proposals = retirement.open_proposals(scope.administered_textbooks(user))
+    rows += [
+        (_("待答复的公示异议"), objections.count(), reverse("planning:batches")),
+        (_("待确认的校本教材备案"), filings.count(), reverse("planning:filings")),
+        (
+            _("待审核的选用备案"),
+            selection.plans_to_review(user).count(),
+            reverse("workflow:selections"),
+        ),
+        (_("待决定的退出建议"), proposals.count(), reverse("workflow:retirements")),
+    ]
     return rows
 
 

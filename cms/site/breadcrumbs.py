@@ -30,6 +30,14 @@ def search(query=""):
     return [*home(), Crumb(_("教材检索"), reverse("catalogue_search")), Crumb(query)]
 
 
+def notices():
+    return [*home(), Crumb(_("规划教材公示"), reverse("notices:list"))]
+
+
+def schools():
+    return [*home(), Crumb(_("学校教材选用"), reverse("schools:list"))]
+
+
 def textbook(book):
     return [*catalogue(), Crumb(book.title, book.page.url)]
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from cms.site import breadcrumbs
 from cms.site.errata import client_address
 from workflow.forms import ObjectionForm
 from workflow.models import BatchState, EntryState, PlanBatch
@@ -19,7 +20,11 @@ def notice_list(request):
     return TemplateResponse(
         request,
         "cms/notices/notice_list.html",
-        {"notices": planning.notices(), "published": planning.published_lists()},
+        {
+            "notices": planning.notices(),
+            "published": planning.published_lists(),
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.notices()),
+        },
     )
 
 
@@ -64,6 +69,7 @@ def notice_detail(request, pk):
             "batch": batch,
             "entries": entries,
             "form": form if open_to_objections else None,
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.notices(), batch.title),
         },
         status=status,
     )

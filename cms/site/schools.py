@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from cms.site import breadcrumbs
 from textbooks.models import PROVINCES, Institution, InstitutionKind
 from workflow.models import Edition, SelectionPlan
 from workflow.models.selection import IN_FORCE
@@ -24,7 +25,11 @@ def school_list(request):
     groups = {}
     for school in schools:
         groups.setdefault(labels.get(school.province, ""), []).append(school)
-    return TemplateResponse(request, "cms/schools/school_list.html", {"groups": groups})
+    return TemplateResponse(
+        request,
+        "cms/schools/school_list.html",
+        {"groups": groups, "breadcrumbs": breadcrumbs.here(breadcrumbs.schools())},
+    )
 
 
 def _lines(plan):
@@ -55,6 +60,7 @@ def school_detail(request, pk):
             "plans": plans,
             "announced": announced,
             "announced_lines": _lines(announced) if announced else [],
+            "breadcrumbs": breadcrumbs.here(breadcrumbs.schools(), school.name),
         },
     )
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from cms.models import Subscription
 from cms.site.errata import client_address
 from textbooks.models import Textbook
+from workflow.models import LifecycleState
 from workflow.printing import public_url
 from workflow.services.ratelimit import address_hash, within_limit
 from workflow.signals import edition_published
@@ -100,8 +101,12 @@ def subscribe(request, slug):
     """Ask for a subscription: mails a confirmation link, at most once per RESEND_AFTER per
     address and REQUESTS_PER_HOUR per client. The answer is the same whether the address was
     new, waiting or confirmed."""
+    # A retired textbook has no next edition to announce.
     textbook = get_object_or_404(
-        Textbook.objects.filter(editions__isnull=False).distinct(), slug=slug
+        Textbook.objects.filter(editions__isnull=False)
+        .exclude(lifecycle__state=LifecycleState.RETIRED)
+        .distinct(),
+        slug=slug,
     )
     form = SubscribeForm(request.POST)
     if not form.is_valid():

@@ -2,6 +2,7 @@
 accepts as their kind, small enough for the repository."""
 
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -68,3 +69,13 @@ def test_the_captions_are_webvtt_in_order():
     times = [line.split(" --> ") for line in lines if " --> " in line]
     flat = [t for pair in times for t in pair]
     assert len(times) == 3 and flat == sorted(flat)
+
+
+def test_each_simulation_field_sits_on_one_row_of_name_field_and_unit():
+    """The calculator's labels are three-column grids; a bare symbol or unit became a grid item
+    of its own and wrapped the unit (or the field) onto the next line in the leaf page."""
+    html = (MEDIA / "feed-rate-calculator" / "index.html").read_text(encoding="utf-8")
+    labels = re.findall(r"<label>(.*?)</label>", html)
+    assert len(labels) == 4
+    for label in labels:
+        assert re.fullmatch(r"<span>.+?</span> <input [^>]+> <span>[^<]+</span>", label), label

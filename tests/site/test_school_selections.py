@@ -59,3 +59,18 @@ def test_an_institution_that_is_not_a_school_has_no_school_page(client, school_w
     authority = Institution.objects.get(name="江苏省教育厅")
     assert client.get(reverse("schools:detail", args=[authority.pk])).status_code == 404
     assert client.get("/schools/0/").status_code == 404
+
+
+def test_a_teacher_reaches_the_schools_from_every_page_and_finds_the_way_back(client, school_world):
+    """/schools/ was linked from nowhere and the school list had no breadcrumb."""
+    filed(school_world, draft(school_world))
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("schools:list")}"' in home
+    school = school_world["school"]
+    listing = client.get(reverse("schools:list")).content.decode()
+    assert 'aria-label="位置"' in listing and 'aria-current="page"' in listing
+    page = client.get(reverse("schools:detail", args=[school.pk])).content.decode()
+    trail = page[
+        page.index('class="breadcrumb"') : page.index("</nav>", page.index('class="breadcrumb"'))
+    ]
+    assert "首页" in trail and "学校教材选用" in trail and school.name in trail

@@ -217,3 +217,26 @@ def test_addresses_never_confirmed_are_forgotten_when_their_link_expires(client,
     response = client.post(f"/subscriptions/{textbook.slug}/", {"email": "waiting@example.org"})
     assert response.status_code == 200
     assert Subscription.objects.filter(email="waiting@example.org", confirmed_at=None).exists()
+
+
+def test_a_retired_textbook_offers_no_subscription(client, book):
+    """The retired demo textbook still asked teachers for an address to mail its next
+    edition, which never comes."""
+    from workflow.models import RetirementProposal
+    from workflow.services import retirement
+
+    book["publish"]()
+    textbook, national = book["textbook"], book["users"]["national"]
+    proposal = retirement.propose(
+        textbook,
+        user=national,
+        reason=RetirementProposal.Reason.MAJOR_INCIDENT,
+        note="重大事故",
+    )
+    retirement.retire(proposal, user=national, reason="退出")
+    page = client.get(textbook.page.url).content.decode()
+    assert "已退出" in page
+    assert 'class="subscribe"' not in page
+    response = client.post(f"/subscriptions/{textbook.slug}/", {"email": READER})
+    assert response.status_code == 404
+    assert not Subscription.objects.exists()

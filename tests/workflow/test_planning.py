@@ -197,8 +197,8 @@ def test_an_objection_without_a_real_name_is_refused(in_notice):
 
 def test_objections_are_rate_limited_like_errata(in_notice, settings):
     entry = in_notice["batch"].entries.filter(state=EntryState.RECOMMENDED).first()
-    for _ in range(settings.PLANNING_OBJECTIONS_PER_HOUR):
-        planning.object_to(entry, address="203.0.113.9", **OBJECTION)
+    for n in range(settings.PLANNING_OBJECTIONS_PER_HOUR):
+        planning.object_to(entry, address="203.0.113.9", **OBJECTION | {"reason": f"理由{n}"})
     with pytest.raises(WorkflowError, match="每小时最多提交 5 条"):
         planning.object_to(entry, address="203.0.113.9", **OBJECTION)
     planning.object_to(entry, address="198.51.100.2", **OBJECTION)

@@ -81,6 +81,11 @@ def test_an_administrator_runs_a_batch_and_a_visitor_objects(
     page.click("#notices-link")
     page.click(f"text={batch.title}")
     assert winner.textbook.title in page.inner_text("#notice-entries")
+    # The form is laid out like the errata form: labels above fields as wide as the form.
+    width = "e => Math.round(e.getBoundingClientRect().width)"
+    assert page.eval_on_selector("#objection-reason", width) == page.eval_on_selector(
+        "#objection-form", width
+    )
     page.fill("#objection-contact", "13900000000")
     page.fill("#objection-reason", "与已出版教材雷同")
     page.click("#objection-form button[type=submit]")

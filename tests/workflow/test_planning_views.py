@@ -268,3 +268,78 @@ def test_a_filing_for_a_course_without_candidates_needs_no_reason(
     )
     assert "已提交备案" in text(response)
     assert own.school_filings.get().state == FilingState.FILED
+
+
+def test_an_entrys_and_a_batchs_history_name_states_by_label_and_people_by_name(client, in_notice):
+    """The administrator read "王建国：applied → eligible": codes and a given-name-last
+    username where the state's label and the person's name belong."""
+    entry = in_notice["batch"].entries.order_by("pk").first()
+    client.force_login(in_notice["admin"])
+    for url in (f"/admin/planning/entries/{entry.pk}/", f"/admin/planning/{entry.batch_id}/"):
+        history = text(client.get(url))
+        history = history[history.index("处理记录") :]
+        assert "→" in history
+        for code in ("applied", "eligible", "scored", "recommended", "expert_review"):
+            assert code not in history
+    entry_history = text(client.get(f"/admin/planning/entries/{entry.pk}/"))
+    assert "已申报 → 形式审查通过" in entry_history
+
+
+def test_the_public_notice_pages_carry_the_sites_breadcrumb(client, in_notice):
+    """The notice pages had no breadcrumb, unlike every other public page."""
+    batch = in_notice["batch"]
+    html = client.get(f"/notices/{batch.pk}/").content.decode()
+    start = html.index('class="breadcrumb"')
+    trail = html[start : html.index("</nav>", start)]
+    assert 'href="/"' in trail and 'href="/notices/"' in trail
+    assert batch.title in trail[trail.index('aria-current="page"') :]
+    listing = client.get("/notices/").content.decode()
+    assert 'class="breadcrumb"' in listing and 'aria-current="page"' in listing
+
+
+def test_an_open_objection_waits_on_the_dashboard_of_who_answers_it(client, in_notice, users):
+    """An objection from the public notice reached the national administrator through nothing:
+    the "待我处理" panel counted review cases and errata only."""
+    from tests.workflow.test_dashboard import panel_counts
+
+    entry = in_notice["batch"].entries.filter(state=EntryState.RECOMMENDED).first()
+    planning.object_to(
+        entry, address="203.0.113.9", name="王老师", contact="13800000000", reason="数据有误"
+    )
+    client.force_login(users["national"])
+    counts = panel_counts(client.get("/admin/").content.decode())
+    assert counts["待答复的公示异议"] == 1
+    assert counts["待确认的校本教材备案"] == 0 and counts["待决定的退出建议"] == 0
+    client.force_login(users["province"])
+    assert panel_counts(client.get("/admin/").content.decode())["待答复的公示异议"] == 0
+
+
+def test_an_objection_posted_twice_is_filed_once(client, in_notice):
+    """A double click on 提交异议 filed two identical objections for the administrator to
+    answer twice; the second post now finds the first and says the same thank-you."""
+    batch = in_notice["batch"]
+    entry = batch.entries.filter(state=EntryState.RECOMMENDED).first()
+    posted = {"entry": entry.pk, "name": "王老师", "contact": "13800000000", "reason": "数据有误"}
+    for _ in range(2):
+        response = client.post(f"/notices/{batch.pk}/", posted, follow=True)
+        assert response.status_code == 200
+        assert "您的异议已提交" in text(response)
+    assert Objection.objects.filter(entry=entry).count() == 1
+    # Another objection from the same person is still filed.
+    client.post(f"/notices/{batch.pk}/", posted | {"reason": "另有问题"})
+    assert Objection.objects.filter(entry=entry).count() == 2
+
+
+def test_the_notice_links_each_published_textbook_to_its_page(client, in_notice):
+    """A visitor read only titles on the notice and had to search the catalogue for the book
+    before objecting to it."""
+    from tests.workflow.conftest import add_leaf, published_edition
+
+    batch, users = in_notice["batch"], in_notice["users"]
+    entry = batch.entries.filter(state=EntryState.RECOMMENDED).order_by("rank").first()
+    add_leaf(entry.textbook, "unit-1", "第一单元", users["author"])
+    published_edition(entry.textbook, users["author"], users["reviewer"], users["national"])
+    page = client.get(f"/notices/{batch.pk}/").content.decode()
+    entry.textbook.page.refresh_from_db()
+    assert f'<a href="{entry.textbook.page.url}">{entry.textbook.title}</a>' in page
+    assert entry.textbook.editor_in_chief.last_name in page

@@ -4,6 +4,7 @@ province accepts it; a later suspension flags it and the committee hears of it."
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from workflow.models import SelectionPlan, TextbookLifecycle
 from workflow.services import selection
@@ -164,3 +165,34 @@ def test_the_committee_chooses_a_current_edition_by_title_isbn_or_tier(
     page = client.get(reverse("workflow:selection_plan", args=[plan.pk])).content.decode()
     assert 'name="edition"' in page and "选择教材" in page
     assert "<option" not in page.split('name="edition"')[1].split("</div>")[0]
+
+
+def test_the_plans_history_names_states_by_label(client, school_world):
+    """The committee read raw codes (draft, approved) in the plan's history table."""
+    from .selection import approved, draft
+
+    plan = approved(school_world, draft(school_world))
+    client.force_login(school_world["committee"][0])
+    page = client.get(reverse("workflow:selection_plan", args=[plan.pk])).content.decode()
+    history = page[page.rindex("<tbody>") :]
+    assert "草稿" in history
+    assert ">draft<" not in history and ">approved<" not in history
+
+
+def test_the_remove_line_button_says_remove_in_english(client, school_world):
+    """In English the committee's button to remove a line read "Removed": it shared its
+    source string with the diff's label for a removed leaf."""
+    from .selection import draft
+
+    plan = draft(school_world)
+    client.force_login(school_world["committee"][0])
+    client.cookies["django_language"] = "en"
+    try:
+        page = client.get(reverse("workflow:selection_plan", args=[plan.pk])).content.decode()
+    finally:
+        translation.deactivate()  # LocaleMiddleware leaves English active in the thread
+    form = page[
+        page.index(reverse("workflow:selection_remove_line", args=[plan.pk, plan.lines.get().pk])) :
+    ]
+    button = form[: form.index("</button>")]
+    assert button.endswith(">Remove")

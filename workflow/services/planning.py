@@ -529,7 +529,7 @@ def public_entries(batch):
         states = [EntryState.LISTED]
     return (
         batch.entries.filter(state__in=states)
-        .select_related("textbook__publisher", "textbook__editor_in_chief")
+        .select_related("textbook__publisher", "textbook__editor_in_chief", "textbook__page")
         .order_by("rank", "pk")
     )
 
@@ -557,12 +557,22 @@ def object_to(entry, *, address, name, contact, reason):
     if entry.state != EntryState.RECOMMENDED:
         raise WorkflowError(_("只能对公示中的拟入选教材提出异议。"))
     ip_hash = address_hash(address)
-    if not within_limit("planning:objections", ip_hash, settings.PLANNING_OBJECTIONS_PER_HOUR):
-        raise RateLimited(
-            _("您提交异议过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
-            % {"n": settings.PLANNING_OBJECTIONS_PER_HOUR}
-        )
-    return Objection.objects.create(entry=entry, ip_hash=ip_hash, **fields)
+    with transaction.atomic():
+        # A second click or a reload sends the same objection again: it is the one already
+        # waiting for an answer, neither filed twice nor counted against the limit. The
+        # entry's row lock makes two such posts at once wait for each other.
+        PlanEntry.objects.select_for_update().filter(pk=entry.pk).exists()
+        waiting = Objection.objects.filter(
+            entry=entry, ip_hash=ip_hash, state=ObjectionState.OPEN, **fields
+        ).first()
+        if waiting is not None:
+            return waiting
+        if not within_limit("planning:objections", ip_hash, settings.PLANNING_OBJECTIONS_PER_HOUR):
+            raise RateLimited(
+                _("您提交异议过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
+                % {"n": settings.PLANNING_OBJECTIONS_PER_HOUR}
+            )
+        return Objection.objects.create(entry=entry, ip_hash=ip_hash, **fields)
 
 
 def answer_objection(objection, *, user, uphold, answer):
