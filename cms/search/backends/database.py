@@ -348,8 +348,9 @@ class PostgresFullText:
                 f"FROM {ENTRY} e WHERE {match.format(q.text)} AND {condition.text} "
                 f"AND {where.text} ORDER BY e.status_rank, {order}, e.title{self.binary}, e.id "
                 "LIMIT %s",
-                [*score.params, *q.params, *condition.params, *where.params, k],
-            )
+                [*score.params, *(q.params if "{}" in match else ()), *condition.params,
+                 *where.params, k],
+            )  # fmt: skip
 
         def read(sql):
             cursor.execute(sql.text, sql.params)
@@ -359,21 +360,29 @@ class PostgresFullText:
             """Whether ``rows`` fill the page with in-use matches scoring above ``bound``."""
             return len(rows) == k and rows[-1].status_rank == 0 and rows[-1].score > bound
 
-        # The title tier, with what the next steps decide on (one round trip: on a loaded
-        # machine each costs milliseconds): whether every word must match (ts_rank gives a
-        # vector holding none of them 1e-20 instead of 0; see SUBJECT_BOUND) and the size.
-        title = tier(Sql(f"to_tsvector('simple', e.title_text) @@ {words.text}", words.params))
+        # Whether any word must come with another (then an entry holding one of the words in
+        # its title may not match), whether every word must match (ts_rank then gives a
+        # vector holding none of them 1e-20 instead of 0, and SUBJECT_BOUND does not hold),
+        # and the catalogue's size.
         cursor.execute(
-            f"SELECT c.every, c.size, t.* FROM (SELECT ts_rank(%s::real[], "
-            f"array_to_tsvector(ARRAY[chr(1)]), {q.text}) > 0 AS every, "
-            f"{self.catalogue_size} AS size) c LEFT JOIN LATERAL ({title.text}) t ON true",
-            [PG_WEIGHTS, *q.params, *title.params],
+            f"SELECT strpos(({q.text})::text, '&') > 0, ts_rank(%s::real[], "
+            f"array_to_tsvector(ARRAY[chr(1)]), {q.text}) > 0, {self.catalogue_size}",
+            [*q.params, PG_WEIGHTS, *q.params],
         )
-        rows = cursor.fetchall()
-        every, size = rows[0][:2]
-        best = sorted((Ranked(*row[2:]) for row in rows if row[2] is not None), key=rank_key)
-        if every or not full(best, SUBJECT_BOUND):
-            best = read(tier(Sql(f"e.rank_vector @@ {words.text}", words.params)))
+        paired, every, size = cursor.fetchone()
+        in_subjects = Sql(f"e.rank_vector @@ {words.text}", words.params)
+        if every:
+            # Matching every word is the narrower test: read from its bitmap, and keep
+            # those with a word in title or subjects (their own vector, in the row).
+            best = read(tier(Sql(f"({in_subjects.text}) IS TRUE", in_subjects.params)))
+        else:
+            # A word in the title (or subjects) is a match unless words come in pairs: the
+            # 1.3 kB search vector, kept out of the row, is then not read at all.
+            match = "e.search_vector @@ {}" if paired else "1 = 1"
+            in_title = Sql(f"to_tsvector('simple', e.title_text) @@ {words.text}", words.params)
+            best = read(tier(in_title, match=match))
+            if not full(best, SUBJECT_BOUND):
+                best = read(tier(in_subjects, match=match))
         if full(best, 0.0):
             return best
         # Dense matches: along the stored order (the test is written so that the GIN index
