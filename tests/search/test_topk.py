@@ -199,12 +199,17 @@ def ranked_in_full(query):
         return [slug for (slug,) in cursor.fetchall()]
 
 
-@pytest.mark.parametrize("walk_rows", [0, 10**6], ids=["sorted", "walked"])
+@pytest.mark.parametrize(
+    ("walk_rows", "budget"),
+    [(0, 2000), (10**6, 2000), (10**6, 3)],
+    ids=["sorted", "walked", "walked-then-sorted"],
+)
 def test_every_tier_gives_the_page_ranking_every_match_gives(
-    catalogue, postgres_only, monkeypatch, walk_rows
+    catalogue, postgres_only, monkeypatch, walk_rows, budget
 ):
     """Pages of every size, whichever tier fills them and however the others are read."""
     monkeypatch.setattr(database, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(database, "WALK_BUDGET", budget)
     assert ranked_in_full("焊接") == EXPECTED
     for per_page in (1, 2, 4, 6, 20):
         for page in (1, 2, 3):

@@ -80,6 +80,9 @@ LOCK_NOT_AVAILABLE = "55P03"
 # The matches without a query word in title or subjects are read along their stored order
 # when about this many rows at most fill the page (k × catalogue / matches), else sorted.
 WALK_ROWS = 200
+# Matches need not spread evenly along that order (a word only school-based textbooks have
+# is found after every national and provincial one): a walk stops after this many rows.
+WALK_BUDGET = 10 * WALK_ROWS
 
 
 class IndexBusy(Exception):
@@ -385,16 +388,26 @@ class PostgresFullText:
                 best = read(tier(in_subjects, match=match))
         if full(best, 0.0):
             return best
-        # Dense matches: along the stored order (the test is written so that the GIN index
-        # cannot serve it), about k × size / total rows. Else sorted from the GIN bitmap.
-        walk = k * size <= total * WALK_ROWS
-        rest = tier(
-            Sql(f"NOT e.rank_vector @@ {words.text}", words.params),
-            Sql("0.0"),
-            "e.boost DESC",
-            "(e.search_vector @@ {}) IS TRUE" if walk else "e.search_vector @@ {}",
-        )
-        return sorted(best + read(rest), key=rank_key)[:k]
+        # The others score 0: read along their stored order when matches are dense (about k
+        # × size / total rows, at most WALK_BUDGET), else, or when that was not enough,
+        # sorted from the GIN index's bitmap.
+        others = Sql(f"NOT e.rank_vector @@ {words.text}", words.params)
+        order = f"e.status_rank, e.boost DESC, e.title{self.binary}, e.id"
+        rest = []
+        if k * size <= total * WALK_ROWS:
+            walked = Sql(
+                f"SELECT e.id, e.status_rank, 0.0, e.boost, e.title FROM (SELECT * FROM {ENTRY} e "
+                f"WHERE {where.text} ORDER BY {order} LIMIT %s) e WHERE e.search_vector @@ "
+                f"{q.text} AND {others.text} ORDER BY {order} LIMIT %s",
+                [*where.params, WALK_BUDGET, *q.params, *others.params, k],
+            )
+            rest = read(walked)
+        if len(rest) < k:
+            # Sorted, not walked: the planner would walk the order for dense matches. The
+            # setting ends with the search transaction, which reads nothing after this.
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            rest = read(tier(others, Sql("0.0"), "e.boost DESC"))
+        return sorted(best + rest, key=rank_key)[:k]
 
     @staticmethod
     def facet_counts(source, alias, conditions):
