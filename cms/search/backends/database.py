@@ -14,12 +14,15 @@ in as space-separated words, which its unicode61 tokenizer splits and case-folds
 Every write touches only the rows of the textbooks written: there is no index-wide rewrite.
 
 
-A request is one statement (see ``DatabaseBackend.search``): the match is computed once into a
-materialised CTE, and the total, every facet count and the ranked page are read from it.
-Facet values are integer ids (CatalogueFacet) in ``facet_ids``: ``integer[]`` unnested on
-PostgreSQL, JSON read with json_each on SQLite. On PostgreSQL the facet counts of the words in
-at least a tenth of the catalogue (CatalogueTerm, chosen daily) are kept by the writer, so
-that searching one of them reads about 200 rows instead of unnesting thousands of arrays.
+A request (``DatabaseBackend.search``) counts, then reads its page. Counting: without filters,
+the whole catalogue and the words in at least a tenth of it (CatalogueTerm, chosen daily) read
+what the writer keeps in the same transaction as the entries (entries per facet value and per
+day, the few suspended and retired ones by a partial index); any other search is one statement
+whose matches are computed once into a materialised CTE, from which the total and every facet
+count are read. Facet values are integer ids (CatalogueFacet) in ``facet_ids``: ``integer[]``
+unnested on PostgreSQL, JSON read with json_each on SQLite. The page is read in tiers on
+PostgreSQL (``PostgresFullText.top``), so that a broad word does not rank every match; SQLite
+(development-sized catalogues) ranks every match with bm25.
 """
 
 from collections import Counter
@@ -110,7 +113,7 @@ FTS5_WEIGHTS = "10.0, 4.0, 1.0"
 HIT_FIELDS = ["textbook_id", "title", "slug", "url", "isbn", "tier", "co_developed", "status",
               "status_note", "edition_version", "edition_published_at", "updated_at", "facet_ids"]  # fmt: skip
 # Row kinds of the one search statement.
-TOTAL, RECENT, STATUSES, KEPT = -1, -2, -4, -5
+TOTAL, RECENT, PAGE, STATUSES, KEPT = -1, -2, -3, -4, -5
 # The status facet is read from the entry's status_rank column, so that a lifecycle change
 # (the daily sweep suspends thousands at once) is one set-based UPDATE of scalar columns.
 STATUS = "status"
@@ -313,33 +316,56 @@ class PostgresFullText:
         """
         cursor.execute("SET LOCAL enable_seqscan = off")
 
-    def matching(self, parsed, any_term):
+    def matching(self, parsed, any_term, ranked=False):
         """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank), for
-        counting: words matched through the GIN index, nothing ranked."""
+        counting: words matched through the GIN index. ``ranked`` adds (title, boost, score)
+        for ranking them all in the counting statement, scored as ``top`` scores them."""
         q = self._tsquery(parsed, any_term)
+        if not ranked:
+            return Sql(
+                "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank "
+                f"FROM {ENTRY} e WHERE e.search_vector @@ {q.text}",
+                q.params,
+            )
+        words = self._words(q)
         return Sql(
-            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank "
+            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, e.boost, "
+            f"CASE WHEN e.rank_vector @@ {words.text} THEN ts_rank(%s::real[], e.rank_vector, "
+            f"{q.text}) * e.boost ELSE 0.0 END AS score "
             f"FROM {ENTRY} e WHERE e.search_vector @@ {q.text}",
-            q.params,
+            [*words.params, PG_WEIGHTS, *q.params, *q.params],
         )
 
+    @staticmethod
+    def ranks_every_match(parsed, any_term):
+        """Whether every word must match: the ranked tiers would then rank nearly all the
+        matches (ts_rank's word-distance formula has no bound), which the counting
+        statement reads anyway, so they are ranked there (``matching(ranked=True)``)."""
+        return len(parsed.terms) > 1 and not any_term
+
+    @staticmethod
+    def _words(q):
+        """Any of the query's words: the matches that ts_rank scores above 0."""
+        return Sql(f"replace(({q.text})::text, '&', '|')::tsquery", q.params)
+
     def top(self, cursor, parsed, any_term, where, k, total):
-        """The first ``k`` of the ``total`` matches in result order (``rank_key``), reading
-        about k rows whatever the total, in tiers (benchmarks/README.md, EXPLAIN):
+        """The first ``k`` of the ``total`` matches in result order (``rank_key``), in tiers
+        whose cost follows the rows they rank, not the matches (benchmarks/README.md):
 
         1. the matches with a query word in their title, ranked with ts_rank (GIN index on
-           the title's words);
-        2. unless those already fill the page with scores no other match can reach: the
-           matches with a query word in title or subjects (GIN index on rank_vector), ranked;
+           the title's words); skipped when every word must match (step 2 is then the
+           narrower read);
+        2. unless those fill the page with scores no other match reaches (SUBJECT_BOUND):
+           the matches with a query word in title or subjects (GIN index on rank_vector);
         3. unless the page is full of in-use ranked matches: the others, whose relevance is
-           0, in their stored order (status, tier, title): read along that index until k
-           are found when matches are dense, else sorted from the GIN index's bitmap.
+           0, in their stored order (status, tier, title, id; an index): read along it when
+           matches are dense, else sorted from the GIN index's bitmap.
 
-        ``where`` (on alias e) holds the filters; the page is the first k of the tiers'
-        union, so exactly what ranking every match would give."""
+        ``where`` (on alias e) holds the filters. The page is the first k of the tiers'
+        union: exactly what ranking every match gives. Ranking a tier still costs its rows:
+        a word in a tenth of the titles (编程) ranks a tenth of the catalogue."""
         q = self._tsquery(parsed, any_term)
-        # Any of the query's words: the matches that ts_rank scores above 0.
-        words = Sql(f"replace(({q.text})::text, '&', '|')::tsquery", q.params)
+        words = self._words(q)
         score = Sql(
             f"ts_rank(%s::real[], e.rank_vector, {q.text}) * e.boost", [PG_WEIGHTS, *q.params]
         )
@@ -501,13 +527,18 @@ class SqliteFullText:
     def prepare(self, cursor):
         """FTS5 always answers MATCH from its own index."""
 
-    def matching(self, parsed, any_term):
+    def matching(self, parsed, any_term, ranked=False):
+        """Never ``ranked``: see ``ranks_every_match``."""
         return Sql(
             "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank "
             f"FROM {ENTRY} e JOIN (SELECT rowid AS rid FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s) f ON f.rid = e.id",
             [self._expression(parsed, any_term)],
         )
+
+    @staticmethod
+    def ranks_every_match(parsed, any_term):
+        return False
 
     def top(self, cursor, parsed, any_term, where, k, total):
         """The first ``k`` matches in result order (``rank_key``), ranked with bm25 times
@@ -739,24 +770,26 @@ class DatabaseBackend:
             if parsed.terms:
                 engine.prepare(cursor)
             relaxed = False
-            rows = self._counts(cursor, engine, parsed, filters, cutoff, False)
+            k = offset + per_page
+            rows = self._counts(cursor, engine, parsed, filters, cutoff, False, k)
             if rows[TOTAL] == 0 and len(parsed.terms) > 1:
-                some = self._counts(cursor, engine, parsed, filters, cutoff, True)
+                some = self._counts(cursor, engine, parsed, filters, cutoff, True, k)
                 if some[TOTAL]:  # else nothing matched at all, and the page says just that
                     relaxed, rows = True, some
-            ranked = []
-            if offset < rows[TOTAL]:
+            # (id, score) in result order: ranked by the counting statement, or read now.
+            ranked = rows.get(PAGE, [])
+            if PAGE not in rows and offset < rows[TOTAL]:
                 where = self._where(engine, filters, cutoff, parsed.isbns)
                 if parsed.terms:
-                    k = offset + per_page
-                    ranked = engine.top(cursor, parsed, relaxed, where, k, rows[TOTAL])
+                    top = engine.top(cursor, parsed, relaxed, where, k, rows[TOTAL])
                 else:
-                    ranked = self._newest(cursor, engine, where, offset + per_page)
+                    top = self._newest(cursor, engine, where, k)
+                ranked = [(row.id, row.score) for row in top]
             # Read-only: rolling back ends the planner settings with it, even inside an outer
             # transaction (a released savepoint would keep a SET LOCAL until that one ends).
             transaction.set_rollback(True)
         ranked = ranked[offset : offset + per_page]
-        page_ids = [row.id for row in ranked]
+        page_ids = [entry_id for entry_id, _score in ranked]
         entries = {
             row.pop("id"): row
             for row in CatalogueEntry.objects.filter(pk__in=page_ids).values("id", *HIT_FIELDS)
@@ -770,7 +803,7 @@ class DatabaseBackend:
                 "pk", "facet", "value", "label"
             )
         }
-        scores = {row.id: float(row.score) for row in ranked}
+        scores = {entry_id: float(score) for entry_id, score in ranked}
         return SearchResults(
             query=query,
             filters=filters,
@@ -845,7 +878,7 @@ class DatabaseBackend:
             [*params, *matching.params],
         )
 
-    def _counts(self, cursor, engine, parsed, filters, cutoff, any_term):
+    def _counts(self, cursor, engine, parsed, filters, cutoff, any_term, k):
         """{TOTAL: n, RECENT: n, STATUSES: {status: n}, scope: {facet id: count}} where a
         scope is the facet key whose own selection it leaves out ("" for the facets without
         a selection): kept counts when there are (``_kept``), else counted (``_run``)."""
@@ -853,7 +886,7 @@ class DatabaseBackend:
             rows = self._kept(cursor, engine, parsed, cutoff)
             if rows is not None:
                 return rows
-        return self._run(cursor, engine, parsed, filters, cutoff, any_term)
+        return self._run(cursor, engine, parsed, filters, cutoff, any_term, k)
 
     @staticmethod
     def _kept(cursor, engine, parsed, cutoff):
@@ -949,13 +982,16 @@ class DatabaseBackend:
         )
         return [Ranked(*row) for row in cursor.fetchall()]
 
-    def _run(self, cursor, engine, parsed, filters, cutoff, any_term):
-        """The one counting statement of a request, over the matches: see ``_counts``."""
+    def _run(self, cursor, engine, parsed, filters, cutoff, any_term, k):
+        """The one counting statement of a request, over the matches: see ``_counts``. When
+        the engine ranks every match anyway (``ranks_every_match``), it also returns the
+        first ``k`` in result order: {PAGE: [(id, score)]}."""
+        ranked = bool(parsed.terms) and engine.ranks_every_match(parsed, any_term)
         # Nothing narrows the match (browsing facets without words): m is the whole catalogue
         # and its unfiltered facet counts are the catalogue-wide ones kept on CatalogueFacet.
         whole_catalogue = not parsed.terms and not parsed.isbns
         if parsed.terms:
-            matching = engine.matching(parsed, any_term)
+            matching = engine.matching(parsed, any_term, ranked=ranked)
         else:
             matching = Sql(f"SELECT e.id, e.facet_ids, e.updated_at, e.status_rank FROM {ENTRY} e")
         if parsed.isbns:
@@ -982,9 +1018,12 @@ class DatabaseBackend:
             f"{', '.join(status_counts)} FROM m"
         )
         parts = [
-            Sql(f"SELECT {TOTAL}, 0, t.total FROM tally t"),
-            Sql(f"SELECT {RECENT}, 0, t.recent FROM tally t"),
-            *(Sql(f"SELECT {STATUSES}, {rank}, t.s{rank} FROM tally t") for rank in STATUS_OF_RANK),
+            Sql(f"SELECT {TOTAL}, 0, t.total, 0.0 FROM tally t"),
+            Sql(f"SELECT {RECENT}, 0, t.recent, 0.0 FROM tally t"),
+            *(
+                Sql(f"SELECT {STATUSES}, {rank}, t.s{rank}, 0.0 FROM tally t")
+                for rank in STATUS_OF_RANK
+            ),
         ]
         # Facet counts per scope: the facets without a selection share the scope of every
         # filter; a facet with a selection is counted under the other facets' selections.
@@ -1007,7 +1046,7 @@ class DatabaseBackend:
             conditions = [self._filter(filters, skip=scopes[n] or None) for n in scoped]
             ctes.append(f"scoped AS MATERIALIZED ({engine.facet_counts('m', 'm', conditions)})")
             parts += [
-                Sql(f"SELECT {n}, s.k, s.n{i} FROM scoped s WHERE s.n{i} > 0")
+                Sql(f"SELECT {n}, s.k, s.n{i}, 0.0 FROM scoped s WHERE s.n{i} > 0")
                 for i, n in enumerate(scoped)
             ]
         for number in unscoped:
@@ -1017,7 +1056,17 @@ class DatabaseBackend:
                 )
             else:
                 counts = self._unfiltered_counts(engine, kept is not None)
-            parts.append(Sql(f"SELECT {number}, c.k, c.n FROM ({counts}) AS c"))
+            parts.append(Sql(f"SELECT {number}, c.k, c.n, 0.0 FROM ({counts}) AS c"))
+        if ranked:
+            order = f"p.status_rank, p.score DESC, p.boost DESC, p.title{engine.binary}, p.id"
+            parts.append(
+                Sql(
+                    f"SELECT {PAGE}, p.id, row_number() OVER (ORDER BY {order}), p.score "
+                    f"FROM (SELECT * FROM m AS p WHERE {self._filter(filters, alias='p')} "
+                    f"ORDER BY {order} LIMIT %s) AS p",
+                    [k],
+                )
+            )
         sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(
             f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts)
         )
@@ -1029,8 +1078,11 @@ class DatabaseBackend:
         ]
         cursor.execute(sql, params)
         rows = {TOTAL: 0, RECENT: 0, STATUSES: {}}
-        for kind, key, number in cursor.fetchall():
-            if kind == TOTAL:
+        page = []
+        for kind, key, number, score in cursor.fetchall():
+            if kind == PAGE:
+                page.append((number, key, score))
+            elif kind == TOTAL:
                 rows[TOTAL] = number
             elif kind == RECENT:
                 rows[RECENT] = number
@@ -1039,6 +1091,8 @@ class DatabaseBackend:
                     rows[STATUSES][STATUS_OF_RANK[key]] = number
             else:
                 rows.setdefault(scopes[kind], {})[int(key)] = number
+        if ranked:
+            rows[PAGE] = [(entry_id, score) for _position, entry_id, score in sorted(page)]
         return rows
 
     @staticmethod
