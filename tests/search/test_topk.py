@@ -119,6 +119,14 @@ def test_each_page_continues_the_last_without_gaps_or_repeats(catalogue, per_pag
     assert shown == EXPECTED
 
 
+def test_a_query_of_several_words_pages_alike(catalogue):
+    """Every word must match: ranked with the counting (PostgreSQL) or by bm25 (SQLite)."""
+    both = [slug for slug in EXPECTED if slug.startswith(("body-", "fitter-"))]
+    assert slugs(service.search("焊接 钳工", per_page=100)) == both
+    pages = (service.search("焊接 钳工", page=page, per_page=5) for page in (1, 2, 3))
+    assert [s for results in pages for s in slugs(results)] == both
+
+
 def test_pages_of_the_browsed_catalogue_continue_each_other(catalogue):
     everything = slugs(service.search("", per_page=100))
     paged = [s for page in (1, 2, 3, 4) for s in slugs(service.search("", page=page, per_page=5))]
@@ -186,15 +194,16 @@ def test_a_kept_words_days_follow_every_write(catalogue, postgres_only):
     assert facet(results, "recently_updated") == {"true": len(left) - 1}
 
 
-def ranked_in_full(query):
-    """Every match of ``query`` ranked in one ORDER BY: what the tiers must give."""
+def ranked_in_full(*words):
+    """Every entry holding all ``words`` ranked in one ORDER BY: what the tiers must give."""
+    q = "(" + " && ".join(["plainto_tsquery('simple', %s)"] * len(words)) + ")"
+    any_word = f"replace({q}::text, '&', '|')::tsquery"
     with connection.cursor() as cursor:
-        q = "plainto_tsquery('simple', %s)"
         cursor.execute(
             f"SELECT e.slug FROM {ENTRY} e WHERE e.search_vector @@ {q} ORDER BY e.status_rank, "
-            f"CASE WHEN e.rank_vector @@ {q} THEN ts_rank(%s::real[], e.rank_vector, {q}) "
+            f"CASE WHEN e.rank_vector @@ {any_word} THEN ts_rank(%s::real[], e.rank_vector, {q}) "
             '* e.boost ELSE 0 END DESC, e.boost DESC, e.title COLLATE "C", e.id',
-            [query, query, PG_WEIGHTS, query],
+            [*words, *words, PG_WEIGHTS, *words],
         )
         return [slug for (slug,) in cursor.fetchall()]
 
@@ -211,6 +220,8 @@ def test_every_tier_gives_the_page_ranking_every_match_gives(
     monkeypatch.setattr(database, "WALK_ROWS", walk_rows)
     monkeypatch.setattr(database, "WALK_BUDGET", budget)
     assert ranked_in_full("焊接") == EXPECTED
+    both = ranked_in_full("焊接", "钳工")
+    assert slugs(service.search("焊接 钳工", per_page=100)) == both and len(both) == 14
     for per_page in (1, 2, 4, 6, 20):
         for page in (1, 2, 3):
             start = (page - 1) * per_page
