@@ -251,10 +251,12 @@ class PostgresFullText:
             broad = set()
             if queries:
                 cursor.execute(
-                    "SELECT " + ", ".join(f"({q.text})::text" for q in queries),
+                    "SELECT v.q FROM (VALUES "
+                    + ", ".join(f"(({q.text})::text)" for q in queries)
+                    + ") AS v(q)",
                     [x for q in queries for x in q.params],
                 )
-                broad = set(cursor.fetchone())
+                broad = {query for (query,) in cursor.fetchall()}
             kept = dict(CatalogueTerm.objects.values_list("query", "pk"))
             dropped = [pk for query, pk in kept.items() if query not in broad]
             cursor.execute(f"DELETE FROM {TERM_FACET} WHERE term_id = ANY(%s)", [dropped])
@@ -599,7 +601,7 @@ def _count_days(days, sign):
             + ", ".join(["(%s, %s)"] * len(counts))
             + f" ON CONFLICT (day) DO UPDATE SET entry_count = {DAY}.entry_count + "
             "EXCLUDED.entry_count",
-            [x for day, n in counts for x in (day, sign * n)],
+            [x for day, n in counts for x in (connection.ops.adapt_datefield_value(day), sign * n)],
         )
 
 
