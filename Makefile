@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --durations=15
 # PostgreSQL too with `make test-postgres POSTGRES_PYTEST_ARGS=`.
 POSTGRES_PYTEST_ARGS ?= -m "not browser"
 
-.PHONY: install demo test lint check test-sqlite test-postgres browser-deps pdf-deps clean
+.PHONY: install demo test lint check test-sqlite test-postgres browser-deps pdf-deps clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,13 @@ test: lint check test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache
+
+# Every benchmark on one generated catalogue (benchmarks/bench.py, benchmarks/README.md):
+# generated on the first run (100,000 textbooks: about half an hour on this loaded machine),
+# reused after. One table; the same in benchmarks/results/<UTC time>.json.
+BENCH_TEXTBOOKS ?= 100000
+BENCH_DATABASE_URL ?= $(POSTGRES_URL)_bench
+
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} BENCH_TEXTBOOKS=$(BENCH_TEXTBOOKS) \
+	  $(BIN)/python benchmarks/bench.py

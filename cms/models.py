@@ -43,6 +43,7 @@ from cms.search.models import (  # noqa: E402, F401
     CatalogueTerm,
     CatalogueTermDay,
     CatalogueTermFacet,
+    ElasticsearchBacklog,
 )
 
 

@@ -4,9 +4,11 @@ follows each user's preferred language, and Chinese stays the default."""
 
 import ast
 import gettext
+import json
 import re
 from collections import Counter
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,8 +22,13 @@ from workflow.models import Edition, Opinion, ReviewAssignment, ReviewCase, Trac
 
 PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+# Chinese for Wagtail's own strings that Wagtail's zh_Hans catalogues lack (Python and JavaScript).
+CHINESE_PO = [
+    settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"
+    for domain in ("django", "djangojs")
+]
 RECOMPILE = (
-    "run `.venv/bin/python manage.py compilemessages -l en --ignore=.venv` and commit django.mo"
+    "run `.venv/bin/python manage.py compilemessages --ignore=.venv` and commit the .mo files"
 )
 
 
@@ -72,9 +79,7 @@ def compiled_catalogue(entries):
     leaves POT-Creation-Date out of the header, so it is compared without it)."""
     catalogue = {}
     for entry in entries:
-        msgid = entry["msgid"]
-        if "msgctxt" in entry:
-            msgid = f"{entry['msgctxt']}\x04{msgid}"
+        msgid = with_context(entry)
         if "fuzzy" in entry["flags"] and msgid or not any(entry["msgstr"].values()):
             continue
         if "msgid_plural" in entry:
@@ -83,6 +88,13 @@ def compiled_catalogue(entries):
             catalogue[msgid] = entry["msgstr"][0]
     catalogue[""] = without_creation_date(catalogue.get("", ""))
     return catalogue
+
+
+def with_context(entry):
+    """The msgid as a compiled catalogue keys it: after its msgctxt, if any."""
+    if "msgctxt" in entry:
+        return f"{entry['msgctxt']}\x04{entry['msgid']}"
+    return entry["msgid"]
 
 
 def without_creation_date(header):
@@ -109,17 +121,18 @@ def test_every_message_is_translated_without_fuzzy_entries_and_keeps_its_placeho
     assert not problems, "\n".join(problems)
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    with MO.open("rb") as mo:
+@pytest.mark.parametrize("po", [PO, *CHINESE_PO], ids=lambda po: f"{po.parts[-3]}/{po.name}")
+def test_compiled_catalogue_matches_the_po_file(po):
+    with po.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)._catalog
     compiled[""] = without_creation_date(compiled.get("", ""))
-    expected = compiled_catalogue(read_po(PO))
+    expected = compiled_catalogue(read_po(po))
     stale = sorted(
         repr(key)
         for key in expected.keys() | compiled.keys()
         if expected.get(key) != compiled.get(key)
     )
-    assert not stale, f"django.mo is out of date with django.po ({RECOMPILE}): {stale[:10]}"
+    assert not stale, f"{po.stem}.mo is out of date with {po.name} ({RECOMPILE}): {stale[:10]}"
 
 
 def test_po_reader_sees_an_edit_the_mo_does_not_have(tmp_path):
@@ -133,6 +146,93 @@ def test_po_reader_sees_an_edit_the_mo_does_not_have(tmp_path):
         compiled = gettext.GNUTranslations(mo)._catalog
     assert compiled_catalogue(read_po(edited))["教材检索"] == "Find books"
     assert compiled["教材检索"] == "Textbook search"
+
+
+# Wagtail's own strings in Chinese ---------------------------------------------------------
+
+_BRACES = re.compile(r"\{\w*\}")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def markup(text):
+    """What a translation keeps of its msgid: placeholders (%-style and {}) and HTML tags."""
+    return Counter(_PLACEHOLDER.findall(text) + _BRACES.findall(text) + _TAG.findall(text))
+
+
+# Wagtail's confirm_delete.html uses this plural only for pages without child pages, so its
+# descendant_count, always 0 there, is left out.
+MISWORDED_PLURALS = {
+    "This will also delete %(descendant_count)s more child pages. Deleting this page will also "
+    "delete %(translation_count)s translations of this page."
+}
+
+
+@pytest.mark.parametrize("po", CHINESE_PO, ids=lambda po: po.name)
+def test_chinese_for_wagtail_is_complete_and_keeps_placeholders_and_markup(po):
+    problems = []
+    for entry in read_po(po):
+        if not entry["msgid"] or entry.get("msgid_plural") in MISWORDED_PLURALS:
+            continue
+        # One plural form (nplurals=1) serves every count: it is worded after msgid_plural.
+        source = entry.get("msgid_plural", entry["msgid"])
+        text = entry["msgstr"].get(0, "")
+        if "fuzzy" in entry["flags"] or not text.strip():
+            problems.append(f"untranslated or fuzzy: {entry['msgid']!r}")
+        elif markup(text) != markup(source):
+            problems.append(f"placeholders or tags differ: {source!r} -> {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+def wagtail_catalogues():
+    """(app, domain, .po) listing the strings of Wagtail's admin: the English catalogues of the
+    installed Wagtail apps and taggit, and django-filter's zh_CN one (it ships no English one,
+    and zh-hans does not load zh_CN)."""
+    import django_filters
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        if app.name.split(".")[0] in {"wagtail", "taggit"}:
+            for domain in ("django", "djangojs"):
+                po = Path(app.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+                if po.exists():
+                    yield app.name, domain, po
+    yield (
+        "django_filters",
+        "django",
+        Path(django_filters.__file__).parent / "locale/zh_CN/LC_MESSAGES/django.po",
+    )
+
+
+def chinese_catalogue(domain):
+    """What the zh-hans admin reads: Django's catalogue merged from LOCALE_PATHS and every app,
+    or, for JavaScript, what Wagtail's JavaScriptCatalog (packages: wagtail.admin) serves."""
+    from django.utils.translation.trans_real import DjangoTranslation, translation
+    from django.views.i18n import JavaScriptCatalog
+
+    if domain == "django":
+        return translation("zh-hans")._catalog
+    paths = JavaScriptCatalog().get_paths(["wagtail.admin"])
+    return DjangoTranslation("zh-hans", domain=domain, localedirs=paths)._catalog
+
+
+def test_every_string_of_wagtail_has_chinese():
+    """Wagtail's zh_Hans catalogues are incomplete: whatever none of the catalogues Django loads
+    translates shows in English in the Chinese admin. On a Wagtail upgrade this lists the new
+    strings, to translate into locale/zh_Hans/LC_MESSAGES/<domain>.po."""
+    missing = []
+    for app, domain, po in wagtail_catalogues():
+        catalogue = chinese_catalogue(domain)
+        for entry in read_po(po):
+            key = with_context(entry)
+            if entry["msgid"] and (key, 0) not in catalogue and key not in catalogue:
+                lines = [f"# {app} ({domain})"]
+                lines += [
+                    f"{name} {json.dumps(entry[name], ensure_ascii=False)}"
+                    for name in ("msgctxt", "msgid", "msgid_plural")
+                    if name in entry
+                ]
+                missing.append("\n".join(lines))
+    assert not missing, f"{len(missing)} strings without Chinese:\n\n" + "\n\n".join(missing)
 
 
 # Public pages -------------------------------------------------------------------------------
@@ -340,6 +440,72 @@ def test_admin_follows_the_browser_when_the_user_has_no_preference(client, admin
     url, english, chinese = admin_screens["review cases"]
     html = client.get(url, **ENGLISH).content.decode()
     assert [text for text in english if text not in html] == []
+
+
+# Names, not words: the product, file formats, a programming language (a textbook's title), the
+# key caps of the keyboard shortcuts dialog and the language switch's "English".
+PROPER_NOUNS = {"Wagtail", "ISBN", "URL", "PDF", "API", "JavaScript", "CSV", "XLSX", "Python"}
+PROPER_NOUNS |= {"Ctrl", "Alt", "Shift", "Esc", "English"}
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+_NOT_TEXT = [
+    r"<(script|style)\b.*?</\1>",
+    r"<!--.*?-->",
+    r"<select\b[^>]*time_zone.*?</select>",  # IANA names (Asia/Shanghai, UTC)
+    r"<(\w+)\b[^>]*\shidden[\s>][^<]*</\2>",  # Wagtail's hidden side panel counter ("None")
+]
+_DATA = re.compile(r"https?://\S+|\b\w+/[\w.+-]+")  # URLs, MIME types
+
+
+def visible_english(html):
+    """The visible texts (text nodes; placeholder, title, aria-label, alt) that have an English
+    word other than a proper noun."""
+    html = re.sub("|".join(_NOT_TEXT), "", html, flags=re.S)
+    texts = text_nodes(html) | set(
+        re.findall(r'\s(?:placeholder|title|aria-label|alt)="([^"]*)"', html)
+    )
+    return sorted(
+        text
+        for text in map(unescape, texts)
+        if {*_LATIN_WORD.findall(_DATA.sub("", text))} - PROPER_NOUNS
+    )
+
+
+def test_wagtail_screens_show_no_english_in_chinese(client, demo_catalogue, db):
+    client.force_login(prefer("national", ""))
+    textbook = Textbook.objects.get(slug="cnc-programming")
+    leaf = UnitPage.objects.child_of(textbook.page).first()
+    screens = {
+        "dashboard": "/admin/",
+        "page explorer": f"/admin/pages/{textbook.page.get_parent().pk}/",
+        "page search": "/admin/pages/search/?q=数控",
+        "snippet listing": "/admin/snippets/media/mediaasset/",
+        "textbook page editor": f"/admin/pages/{textbook.page.pk}/edit/",
+        "leaf editor": f"/admin/pages/{leaf.pk}/edit/",  # StreamField and table blocks
+        "page history": f"/admin/pages/{leaf.pk}/history/",
+        "account": "/admin/account/",
+        "site history": "/admin/reports/site-history/",
+        "page chooser": reverse("wagtailadmin_choose_page"),  # lists the root page
+    }
+    for name, url in screens.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html = response.json()["html"] if name == "page chooser" else response.content.decode()
+        assert visible_english(html) == [], name
+    search = client.get(screens["page search"]).content.decode()
+    assert re.search(r"共 \d+ 个页面，当前显示第 1–\d+ 个", search)
+
+    client.force_login(prefer("admin", ""))
+    users = client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert visible_english(re.sub(r'<td class="username">.*?</td>', "", users, flags=re.S)) == []
+    assert re.search(r'w-sr-only">\s*是\s*<', users)  # the active column, not "True"
+
+
+def test_visible_english_finds_english_beside_chinese_and_in_labels():
+    html = (
+        '<p>教材 <b>Search</b>（ISBN）</p><button aria-label="Actions">…</button>'
+        '<script>var s = "Save";</script><p>Wagtail · video/mp4</p>'
+    )
+    assert visible_english(html) == ["Actions", "Search"]
 
 
 def test_reviewer_who_prefers_english_reads_the_review_screen_in_english(

@@ -95,3 +95,35 @@ class TextbookForm(WagtailAdminModelForm):
             if wrong:
                 self.add_error("co_developers", _("合作开发单位只能是学校或企业。"))
         return cleaned
+
+
+class InstitutionForm(WagtailAdminModelForm):
+    """A provincial administrator keeps the institutions of his or her provinces, and no
+    education authority (scope.administered_institutions)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = scope.province_choices(self.for_user) if self.for_user else None
+        if provinces is not None:
+            self.fields["province"].choices = provinces
+            self.fields["kind"].choices = [
+                choice
+                for choice in self.fields["kind"].choices
+                if choice[0] != InstitutionKind.AUTHORITY
+            ]
+
+
+class MembershipForm(WagtailAdminModelForm):
+    """Members are added only to the institutions the administrator keeps, and people are
+    named as people write names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user:
+            self.fields["institution"].queryset = scope.administered_institutions(
+                self.for_user
+            ).order_by("name")
+        self.fields["user"].queryset = get_user_model().objects.order_by(
+            "last_name", "first_name", "username"
+        )
+        self.fields["user"].label_from_instance = display_name

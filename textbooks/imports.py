@@ -10,6 +10,7 @@ function under IMPORTERS_HOOK that returns an Importer subclass.
 """
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -87,7 +88,7 @@ class Column:
     required: bool = True
 
 
-class Importer:
+class Importer(ABC):
     """One kind of row. Subclasses name their columns and key, and say how a row is cleaned
     (``clean``: raise RowInvalid, or return the values), how records are looked up and saved."""
 
@@ -103,18 +104,18 @@ class Importer:
         """Why ``user`` may not import these rows at all, or None."""
         return None
 
-    def prepare(self):
+    def prepare(self):  # noqa: B027 - optional, unlike clean and save
         """Load what validating every row needs, once (not once per row)."""
 
+    @abstractmethod
     def clean(self, values, errors):
         """``values``: {column name: text}. Returns the cleaned row; adds (column, message)
         pairs to ``errors`` for everything wrong with it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def save(self, rows):
         """Create or update the records of the cleaned ``rows``; returns (created, updated,
         unchanged). Runs inside the import's transaction."""
-        raise NotImplementedError
 
     def header_of(self, name):
         return next(c.header for c in self.columns if c.name == name)
@@ -337,11 +338,25 @@ class InstitutionImporter(Importer):
 
     def prepare(self):
         self.names = dict(Institution.objects.values_list("name", "code"))
+        # As in the admin (scope.administered_institutions): a provincial administrator
+        # keeps his or her province's institutions, and no education authority.
+        self.provinces = scope.province_choices(self.user)
+        kept = scope.administered_institutions(self.user)
+        self.others = set(
+            Institution.objects.exclude(pk__in=kept.values("pk")).values_list("code", flat=True)
+        )
 
     def clean(self, values, errors):
         _required(values, self.fields, errors)
         kind = values["kind"] and _choice(InstitutionKind.choices, values["kind"], "kind", errors)
         province = values["province"] and _choice(PROVINCES, values["province"], "province", errors)
+        if self.provinces is not None:
+            if province and province not in dict(self.provinces):
+                errors.append(("province", _("您只能导入本省的单位。")))
+            if kind == InstitutionKind.AUTHORITY:
+                errors.append(("kind", _("教育行政部门由国家级教材管理员维护。")))
+            if values["code"] in self.others:
+                errors.append(("code", _("该单位不在您的管理范围内。")))
         if values["name"] in self.names and self.names[values["name"]] != values["code"]:
             errors.append(
                 (

@@ -66,6 +66,20 @@ def administrator(user):
     return lambda textbook: bool(textbook.province) and textbook.province in provinces
 
 
+def administered_institutions(user):
+    """The institutions (and through them the memberships) ``user`` keeps: every one for a
+    national administrator; for a provincial administrator the schools, enterprises and
+    publishers of his or her provinces. Education authorities stay with the national
+    administrators: their members are the provincial administrators, so keeping them would
+    let one grant himself or herself another province."""
+    provinces = administered_provinces(user)
+    if provinces is EVERY_PROVINCE:
+        return Institution.objects.all()
+    return Institution.objects.filter(province__in=provinces).exclude(
+        kind=InstitutionKind.AUTHORITY
+    )
+
+
 def province_choices(user):
     """The provinces ``user`` may give a textbook: any (None) for a national administrator,
     else his or her own, so that nobody moves a textbook out of another's scope or into

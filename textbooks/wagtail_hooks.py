@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -13,13 +14,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
 from textbooks import scope
 from textbooks.actions import CreateTextbookAction
-from textbooks.forms import TextbookForm
+from textbooks.forms import InstitutionForm, MembershipForm, TextbookForm
 from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.i18n import enumeration
 from textbooks.models import Course, Institution, Major, Membership, Textbook
@@ -90,6 +92,63 @@ class InUseDeleteView(generic.DeleteView):
             return redirect(self.index_url_name)
 
 
+class KeptMixin:
+    """Rows outside the viewer's keeping are neither listed nor reached (404), in every
+    view of the record: edit, delete, history, usage, copy. ``kept(user)`` is the queryset
+    of the rows ``user`` keeps; the viewset passes it."""
+
+    kept = None
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(pk__in=self.kept(self.request.user).values("pk"))
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        if not self.kept(self.request.user).filter(pk=instance.pk).exists():
+            raise Http404
+        return instance
+
+
+class KeptIndexView(KeptMixin, generic.IndexView):
+    pass
+
+
+class KeptEditView(KeptMixin, generic.EditView):
+    pass
+
+
+class KeptDeleteView(KeptMixin, InUseDeleteView):
+    pass
+
+
+class KeptHistoryView(KeptMixin, history.HistoryView):
+    pass
+
+
+class KeptUsageView(KeptMixin, usage.UsageView):
+    pass
+
+
+class KeptCopyView(KeptMixin, generic.CopyView):
+    pass
+
+
+class KeptViewSet(ModelViewSet):
+    """A catalogue viewset kept per administrator (``kept``: a function of the user giving
+    the queryset of the rows he or she keeps)."""
+
+    kept = None
+    index_view_class = KeptIndexView
+    edit_view_class = KeptEditView
+    delete_view_class = KeptDeleteView
+    history_view_class = KeptHistoryView
+    usage_view_class = KeptUsageView
+    copy_view_class = KeptCopyView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(kept=self.kept, **kwargs)
+
+
 class MajorViewSet(ModelViewSet):
     model = Major
     delete_view_class = InUseDeleteView
@@ -129,28 +188,39 @@ class CourseViewSet(ModelViewSet):
     form_fields = ["name", "course_type", "is_compulsory", "uses_unified_textbook", "majors"]
 
 
-class InstitutionViewSet(ModelViewSet):
+class InstitutionViewSet(KeptViewSet):
     model = Institution
-    delete_view_class = InUseDeleteView
+    kept = staticmethod(scope.administered_institutions)
     icon = "home"
     menu_label = _("单位")
     list_display = ["name", "code", "kind", "province"]
     list_export = ["code", "name", "kind", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "code"]
-    form_fields = ["name", "code", "kind", "province"]
+    edit_handler = ObjectList(
+        [FieldPanel(name) for name in ("name", "code", "kind", "province")],
+        base_form_class=InstitutionForm,
+    )
 
 
-class MembershipViewSet(ModelViewSet):
+def kept_memberships(user):
+    return Membership.objects.filter(institution__in=scope.administered_institutions(user))
+
+
+class MembershipViewSet(KeptViewSet):
     """Members and their roles are kept here, one row per person and institution."""
 
     model = Membership
+    kept = staticmethod(kept_memberships)
     icon = "group"
     menu_label = _("单位成员")
     list_display = ["institution", "user", "role"]
     list_filter = ["role", "institution__kind"]
     search_fields = ["institution__name", "user__username", "user__last_name"]
-    form_fields = ["institution", "user", "role"]
+    edit_handler = ObjectList(
+        [FieldPanel(name) for name in ("institution", "user", "role")],
+        base_form_class=MembershipForm,
+    )
 
 
 class TextbookIndexView(generic.IndexView):
@@ -184,26 +254,13 @@ class TextbookIndexView(generic.IndexView):
         return super().get_delete_url(instance) if self.administers(instance) else None
 
 
-class ScopedTextbookMixin:
-    """Outside the user's scope a textbook's record cannot be reached (404)."""
+class TextbookViewSet(KeptViewSet):
+    """The whole catalogue is listed (TextbookIndexView); a record is reached only by its
+    administrators (scope.administered_textbooks)."""
 
-    def get_queryset(self):
-        return scope.administered_textbooks(self.request.user)
-
-
-class TextbookEditView(ScopedTextbookMixin, generic.EditView):
-    pass
-
-
-class TextbookDeleteView(ScopedTextbookMixin, InUseDeleteView):
-    pass
-
-
-class TextbookViewSet(ModelViewSet):
     model = Textbook
+    kept = staticmethod(scope.administered_textbooks)
     index_view_class = TextbookIndexView
-    edit_view_class = TextbookEditView
-    delete_view_class = TextbookDeleteView
     icon = "doc-full"
     menu_label = _("教材")
     list_display = ["title", "isbn", "tier", "province", "editor_in_chief", "publisher"]

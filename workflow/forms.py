@@ -23,6 +23,7 @@ from workflow.models import (
 from workflow.models.planning import FORM_CHOICES
 from workflow.services import documents
 from workflow.services.rules import recusal_reason, reviewer_qualification_error
+from workflow.views.choosers import edition_chooser_viewset
 
 
 class SubmitForm(forms.Form):
@@ -457,7 +458,8 @@ class LineForm(forms.Form):
     course = forms.ModelChoiceField(label=_("课程"), queryset=Course.objects.all())
     edition = forms.ModelChoiceField(
         label=_("教材（现行版）"),
-        queryset=Edition.objects.current().select_related("textbook").order_by("textbook__title"),
+        queryset=Edition.objects.current(),
+        widget=edition_chooser_viewset.widget_class,
     )
     expected_students = forms.IntegerField(label=_("预计使用人数"), min_value=1, max_value=100000)
     reason = forms.CharField(
@@ -466,17 +468,6 @@ class LineForm(forms.Form):
         required=False,
         help_text=_("所选不是国家规划教材时必填"),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["edition"].label_from_instance = lambda e: (
-            _("《%(title)s》第 %(version)s 版（%(tier)s）")
-            % {
-                "title": e.textbook.title,
-                "version": e.version,
-                "tier": e.textbook.get_tier_display(),
-            }
-        )
 
 
 class SelectionAnswerForm(forms.Form):

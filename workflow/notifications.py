@@ -143,7 +143,10 @@ def kind_change_text(change):
     }
 
 
-def case_cancelled(case, reason):
+def case_cancelled(case, reason, *, may_resubmit=True):
+    """``may_resubmit``: False when the textbook itself has ended (retired), so the mail does
+    not invite a submission that would be refused."""
+
     def compose():
         values = {
             "title": case.textbook.title,
@@ -151,11 +154,11 @@ def case_cancelled(case, reason):
             "reason": reason,
             "url": _url("workflow:case", case.pk),
         }
-        return (
-            _("【已取消】《%(title)s》%(kind)s") % values,
-            _("管理员取消了《%(title)s》的%(kind)s，理由：%(reason)s\n可以重新提交送审。\n%(url)s")
-            % values,
-        )
+        lines = [_("管理员取消了《%(title)s》的%(kind)s，理由：%(reason)s") % values]
+        if may_resubmit:
+            lines.append(_("可以重新提交送审。"))
+        lines.append(values["url"])
+        return _("【已取消】《%(title)s》%(kind)s") % values, "\n".join(lines)
 
     _send(compose, [case.submitted_by])
 

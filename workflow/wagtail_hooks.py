@@ -35,6 +35,7 @@ from workflow.services.dashboard import (
 from workflow.services.lifecycle import watchlist
 from workflow.services.review import OPEN_STATES
 from workflow.views.admin import my_open_assignments
+from workflow.views.choosers import edition_chooser_viewset
 
 
 @hooks.register("register_admin_urls")
@@ -337,3 +338,8 @@ def refuse_deleting_reviewed_content(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_edition_chooser():
+    return edition_chooser_viewset

@@ -22,7 +22,15 @@ def _asset(asset, edition_assets):
     shown = edition_assets(asset)
     if shown is None:
         return None
-    return {"id": asset.pk, "title": shown.title, "kind": shown.kind, "url": shown.url}
+    return {
+        "id": asset.pk,
+        "title": shown.title,
+        "kind": shown.kind,
+        "url": shown.url,
+        # What a player shows beside it, pinned with the edition too ("" when it has none).
+        "poster_url": shown.poster_url,
+        "captions_url": shown.captions_url,
+    }
 
 
 def plain(block, value, edition_assets):

@@ -218,3 +218,20 @@ class CatalogueTermDay(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.day} × {self.entry_count}"
+
+
+class ElasticsearchBacklog(models.Model):
+    """A textbook whose Elasticsearch entry is behind the database index: its last
+    Elasticsearch write failed (unreachable, timed out, refused). The database index was
+    written all the same, so search answers from it while any row is here; ``manage.py
+    catalog_index retry`` (cron, every few minutes) writes them again and removes the rows."""
+
+    # Not a foreign key: a textbook deleted meanwhile still has an entry to take away.
+    textbook_id = models.PositiveBigIntegerField(unique=True)
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "cms"
+
+    def __str__(self):
+        return f"textbook {self.textbook_id} since {self.since:%Y-%m-%d %H:%M}"

@@ -4,15 +4,22 @@ Reading: ``search()`` asks Elasticsearch when settings.ELASTICSEARCH_URL is set 
 to the database backend (logging a warning) when Elasticsearch cannot answer; otherwise it asks
 the database backend. Writing: the database index is always kept (it is the fallback), and
 Elasticsearch as well when configured. Both backends index the same CatalogueDocument.
+
+An Elasticsearch write that fails (Elasticsearch down during a publish) does not undo the
+publish nor the database index: the textbook goes into ElasticsearchBacklog, search answers
+from the database until the backlog is empty (Elasticsearch would not find the new edition),
+and ``retry_backlog`` (``manage.py catalog_index retry``, cron) writes it again.
 """
 
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from cms.search.backends.database import DatabaseBackend
 from cms.search.documents import build_document
+from cms.search.models import ElasticsearchBacklog
 from textbooks.models import Textbook
 
 logger = logging.getLogger("cms.search")
@@ -44,6 +51,13 @@ def search(query="", filters=None, page=1, per_page=20):
     page = max(1, int(page))
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
     elastic = elasticsearch_backend()
+    if elastic is not None and ElasticsearchBacklog.objects.exists():
+        # Behind the database index: it would miss what the backlog lists.
+        logger.warning(
+            "Elasticsearch unavailable for index writes (backlog waiting for "
+            "`manage.py catalog_index retry`); catalogue search answered by the database"
+        )
+        elastic = None
     if elastic is not None:
         from cms.search.backends.elasticsearch import UNAVAILABLE
 
@@ -62,12 +76,55 @@ def reindex_textbook(textbook_id):
     Returns True when the textbook is indexed, False when it has no entry.
     """
     document = build_document(textbook_id)
-    for backend in backends():
-        if document is None:
-            backend.remove(textbook_id)
-        else:
-            backend.index(document)
+    _write_everywhere(textbook_id, document)
     return document is not None
+
+
+def _write_everywhere(textbook_id, document):
+    """``document`` (None: no entry) into the database index, then Elasticsearch."""
+    _write(DatabaseBackend(), textbook_id, document)
+    elastic = elasticsearch_backend()
+    if elastic is not None:
+        _write_elasticsearch(elastic, textbook_id, document)
+
+
+def _write(backend, textbook_id, document):
+    if document is None:
+        backend.remove(textbook_id)
+    else:
+        backend.index(document)
+
+
+def _write_elasticsearch(elastic, textbook_id, document):
+    """Write to Elasticsearch; when it cannot be reached, put the textbook in the backlog
+    instead of failing (the caller's work, a publish, has committed). Returns success."""
+    from cms.search.backends.elasticsearch import UNAVAILABLE
+
+    try:
+        _write(elastic, textbook_id, document)
+    except UNAVAILABLE as error:
+        logger.warning(
+            "Elasticsearch unavailable (%s); textbook %s queued for re-indexing", error, textbook_id
+        )
+        ElasticsearchBacklog.objects.get_or_create(textbook_id=textbook_id)
+        return False
+    ElasticsearchBacklog.objects.filter(textbook_id=textbook_id).delete()
+    return True
+
+
+def retry_backlog():
+    """Write again to Elasticsearch each textbook of the backlog, oldest first, stopping at
+    the first failure (Elasticsearch still down). Returns (written, still waiting)."""
+    waiting = list(ElasticsearchBacklog.objects.order_by("since").values_list("textbook_id"))
+    elastic = elasticsearch_backend()
+    written = 0
+    for (textbook_id,) in waiting:
+        if elastic is None:  # Elasticsearch no longer configured: nothing to catch up
+            ElasticsearchBacklog.objects.filter(textbook_id=textbook_id).delete()
+        elif not _write_elasticsearch(elastic, textbook_id, build_document(textbook_id)):
+            break
+        written += 1
+    return written, len(waiting) - written
 
 
 def lifecycle_changed():
@@ -86,8 +143,7 @@ def lifecycle_changed():
 
 
 def unindex_textbook(textbook_id):
-    for backend in backends():
-        backend.remove(textbook_id)
+    _write_everywhere(textbook_id, None)
 
 
 def rebuild(progress=None, batch_size=200):
@@ -95,6 +151,7 @@ def rebuild(progress=None, batch_size=200):
 
     Returns the number of textbooks indexed.
     """
+    started = timezone.now()
     ids = list(Textbook.objects.order_by("pk").values_list("pk", flat=True))
     targets = backends()
     for backend in targets:
@@ -108,6 +165,8 @@ def rebuild(progress=None, batch_size=200):
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     DatabaseBackend().refresh_terms()
+    # Every textbook was written again: what failed before the rebuild began is caught up.
+    ElasticsearchBacklog.objects.filter(since__lt=started).delete()
     return indexed
 
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific files override, never copy."""
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -101,6 +102,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The account page names each time zone in the reader's language with the browser's Intl, which
+# rejects the system's "localtime" entry and then leaves every name raw (Africa/Abidjan …).
+WAGTAIL_USER_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -84,6 +84,17 @@ def _page(request, state, textbook=None, *, status=200, **context):
     return TemplateResponse(request, "cms/subscription.html", context, status=status)
 
 
+def purge_unconfirmed(now=None):
+    """Forget the addresses whose confirmation link has expired unfollowed: nobody confirmed
+    them, so nothing about them is kept. Returns how many. Daily from cron
+    (``manage.py purge_subscriptions``); running it twice deletes nothing more."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=CONFIRM_DAYS)
+    waiting = Subscription.objects.filter(confirmed_at__isnull=True)
+    # An address asked for again keeps its row: the newest link counts, not the first one.
+    expired = waiting.filter(created_at__lt=cutoff).exclude(confirmation_sent_at__gte=cutoff)
+    return expired.delete()[0]
+
+
 @require_POST
 def subscribe(request, slug):
     """Ask for a subscription: mails a confirmation link, at most once per RESEND_AFTER per

@@ -163,7 +163,7 @@ def test_an_edition_is_its_manifest(demo_catalogue, api):
     assert g71["web_url"] == "http://testserver/textbooks/cnc-programming/editions/1.0/unit-2-g71/"
 
 
-def test_a_leaf_is_read_from_the_revision_its_edition_pins(demo_catalogue, api):
+def test_a_leaf_is_read_from_the_revision_its_edition_pins(demo_catalogue, api, client):
     old = api(CNC + "editions/1.0/leaves/unit-2-g71/")
     new = api(CNC + "editions/1.1/leaves/unit-2-g71/")
     assert old["edition"]["version"] == "1.0" and new["edition"]["version"] == "1.1"
@@ -176,8 +176,18 @@ def test_a_leaf_is_read_from_the_revision_its_edition_pins(demo_catalogue, api):
         isinstance(c, str) for c in task["checklist"]
     )
     media = next(b for b in new["body"] if b["type"] == "media_resource")["value"]
-    assert set(media["asset"]) >= {"id", "title", "kind", "url"}
+    asset = media["asset"]
+    assert set(asset) >= {"id", "title", "kind", "url", "poster_url", "captions_url"}
     assert media["caption"] == "扫码观看 G71 Ⅱ 型循环的刀具路径仿真"
+    # A player's poster and captions, read from the edition's pinned copy like the video.
+    assert asset["url"].endswith("/1.1/")
+    assert asset["poster_url"] == asset["url"] + "poster/"
+    assert asset["captions_url"] == asset["url"] + "captions.vtt"
+    assert client.get(asset["poster_url"])["Content-Type"] == "image/jpeg"
+    captions = client.get(asset["captions_url"])
+    assert captions["Content-Type"].startswith("text/vtt")
+    body = b"".join(captions.streaming_content if captions.streaming else [captions.content])
+    assert body.startswith(b"WEBVTT")
     assert new["corrections"] == []
 
 

@@ -32,7 +32,7 @@ def elastic(demo_catalogue, django_db_blocker):
         backend.bulk_index([build_document(pk) for pk in demo_catalogue.values()])
         backend.refresh()
     yield backend
-    backend.client.options(ignore_status=404).indices.delete(index=backend.index)
+    backend.client.options(ignore_status=404).indices.delete(index=backend.index_name)
 
 
 @pytest.mark.parametrize(("query", "slug"), QUALITY)

@@ -1,13 +1,18 @@
 """Teachers learn of new editions and corrections: Atom feeds per textbook and for the
 catalogue, and e-mail subscriptions with double opt-in and one-click unsubscribe."""
 
+import datetime
+import io
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from cms.models import Subscription
 from cms.site import subscriptions
@@ -186,3 +191,29 @@ def test_bad_links_and_bad_addresses_are_refused(client, book, monkeypatch):
     monkeypatch.setattr(subscriptions, "CONFIRM_DAYS", -1)  # the link has expired
     assert client.post(f"/subscriptions/{confirm}").status_code == 400
     assert Subscription.objects.get(email=READER).confirmed_at is None
+
+
+def test_addresses_never_confirmed_are_forgotten_when_their_link_expires(client, book):
+    textbook = book["textbook"]
+    book["publish"]()
+    for email in ("waiting@example.org", "confirmed@example.org", "asked-again@example.org"):
+        client.post(f"/subscriptions/{textbook.slug}/", {"email": email})
+    Subscription.objects.filter(email="confirmed@example.org").update(confirmed_at=timezone.now())
+    later = timezone.now() + datetime.timedelta(days=subscriptions.CONFIRM_DAYS, hours=1)
+    # One reader asked again a day before the purge: the newest link still holds.
+    Subscription.objects.filter(email="asked-again@example.org").update(
+        confirmation_sent_at=later - datetime.timedelta(days=1)
+    )
+    with time_machine.travel(later, tick=False):
+        out = io.StringIO()
+        call_command("purge_subscriptions", stdout=out)
+        assert out.getvalue().startswith("1 ")
+        call_command("purge_subscriptions", stdout=io.StringIO())  # twice is fine
+    assert set(Subscription.objects.values_list("email", flat=True)) == {
+        "confirmed@example.org",
+        "asked-again@example.org",
+    }
+    # The forgotten reader may subscribe again, afresh.
+    response = client.post(f"/subscriptions/{textbook.slug}/", {"email": "waiting@example.org"})
+    assert response.status_code == 200
+    assert Subscription.objects.filter(email="waiting@example.org", confirmed_at=None).exists()

@@ -6,6 +6,7 @@ import io
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -158,6 +159,8 @@ def make_catalogue(n, first_published):
 
 
 def counted_sweep(day, django_capture_on_commit_callbacks):
+    # Both runs start with Django's content-type cache cold, whichever tests ran before.
+    ContentType.objects.clear_cache()
     with CaptureQueriesContext(connection) as queries:
         with django_capture_on_commit_callbacks(execute=True):
             result = sweep(day)
@@ -218,6 +221,48 @@ def test_sweep_is_idempotent_and_dry_run_changes_nothing(django_capture_on_commi
     assert list(TextbookLifecycle.objects.values_list("state", flat=True)) == states
     assert AuditLogEntry.objects.count() == audit_rows
     assert RetirementProposal.objects.count() == proposals
+
+
+def explain(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)  # plans, does not run
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="planner statistics are PostgreSQL's; runs in make test's PostgreSQL pass",
+)
+def test_retirement_proposals_come_out_the_same_whatever_the_planner_statistics(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 17: statistics taken while the proposals table was empty made the retirement
+    question a nested loop over every pair. The sweep now asks it without a join, and
+    ANALYZEs what it wrote."""
+    monkeypatch.setattr("workflow.services.lifecycle.ANALYZE_AFTER_ROWS", 8)
+    make_catalogue(8, D(2021, 6, 1))
+    day = D(2024, 6, 2)  # three years on: all eight are due a proposal
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflow_retirementproposal")  # empty: the issue's statistics
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = sweep(day)
+    assert first.proposals == RetirementProposal.objects.count() == 8
+
+    insert = next(q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "workflow_retire'))
+    plan = explain(insert, None)
+    assert "Join" not in plan and "Nested Loop" not in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'workflow_retirementproposal'"
+        )
+        assert cursor.fetchone()[0] == 8  # analysed after the proposals were written
+
+    # Stale again (empty), on purpose: the rerun must open nothing twice, and it does not ask.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflow_retirementproposal")
+    assert sweep(day).proposals == 0
+    assert RetirementProposal.objects.count() == 8
 
 
 def test_bad_date_is_refused_with_a_clear_message():

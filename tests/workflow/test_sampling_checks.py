@@ -180,7 +180,12 @@ def test_a_failed_check_not_rectified_in_time_is_proposed_and_retired(
     entry = AuditLogEntry.objects.for_object(lifecycle).get(transition="retire")
     assert entry.actor == u["province"] and "安全生产（新版）" in entry.reason
     # The corrective case left open ends with the textbook; nothing new can be submitted.
-    assert ReviewCase.objects.get(pk=check.corrective_case_id).state == CaseState.CANCELLED
+    corrective = ReviewCase.objects.get(pk=check.corrective_case_id)
+    assert corrective.state == CaseState.CANCELLED
+    # Its submitter is told why, and not invited to submit again.
+    [told] = [m for m in mail.outbox if m.subject.startswith("【已取消】")]
+    assert told.to == [corrective.submitted_by.email]
+    assert "已因" in told.body and "可以重新提交送审" not in told.body
     with pytest.raises(WorkflowError, match="退出"):
         services.open_case(textbook, user=u["author"], kind=CaseKind.CORRECTIVE)
     with pytest.raises(WorkflowError, match="已被处理"):

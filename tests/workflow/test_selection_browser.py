@@ -49,7 +49,13 @@ def test_committee_drafts_approves_announces_and_files_then_the_dashboard_charts
     plan_url = page.url
 
     page.select_option("select[name=course]", str(course.pk))
-    page.select_option("select[name=edition]", str(edition.pk))
+    # The edition through Wagtail's chooser: searched by title, not a list of every edition.
+    page.get_by_role("button", name="选择教材").click()
+    modal = page.locator(".modal-content")
+    modal.locator("input[name=q]").fill(edition.textbook.title[:4])
+    modal.get_by_role("link", name=str(edition)).click()
+    page.wait_for_selector(".modal-content", state="detached")
+    assert page.input_value("input[name=edition]") == str(edition.pk)
     page.fill("input[name=expected_students]", "45")
     page.get_by_role("button", name="保存课程").click()
     page.wait_for_selector("text=已保存课程")

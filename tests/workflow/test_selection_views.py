@@ -8,7 +8,7 @@ from django.urls import reverse
 from workflow.models import SelectionPlan, TextbookLifecycle
 from workflow.services import selection
 
-from .selection import after_notice, one_reviewer, school_world
+from .selection import after_notice, one_reviewer, publish, school_world
 
 __all__ = ["one_reviewer", "school_world"]
 
@@ -130,3 +130,37 @@ def test_an_unknown_action_or_bad_line_is_refused_without_a_server_error(client,
     )
     assert response.status_code == 200
     assert "error-message" in response.content.decode()
+
+
+def test_the_committee_chooses_a_current_edition_by_title_isbn_or_tier(
+    client, school_world, make_textbook
+):
+    """The edition chooser lists current editions only, searched and filtered, a page at a
+    time — never every edition of the country in one list."""
+    users = school_world["users"]
+    provincial = make_textbook(users["author"], tier="provincial", title="汽车电工电子技术")
+    newer = publish(provincial, users)
+    never_published = make_textbook(users["author"], title="汽车电工电子技术（未出版）")
+    client.force_login(school_world["committee"][0])
+
+    def titles(**query):
+        response = client.get(reverse("edition_chooser:choose_results"), query)
+        assert response.status_code == 200
+        return {str(edition) for edition in response.context["results"]}
+
+    assert titles() == {str(school_world["edition"]), str(newer)}
+    assert titles(q="汽车电工") == {str(newer)}
+    assert titles(q=school_world["textbook"].isbn) == {str(school_world["edition"])}
+    assert titles(tier="provincial") == {str(newer)}
+    assert titles(q="没有这本书") == set()
+    assert never_published.title not in " ".join(titles(q="汽车"))
+    # The line form takes the chosen edition's id, as the chooser posts it.
+    plan = selection.create_plan(
+        user=school_world["committee"][0],
+        school=school_world["school"],
+        year=selection.current_term()[0],
+        season=selection.current_term()[1],
+    )
+    page = client.get(reverse("workflow:selection_plan", args=[plan.pk])).content.decode()
+    assert 'name="edition"' in page and "选择教材" in page
+    assert "<option" not in page.split('name="edition"')[1].split("</div>")[0]

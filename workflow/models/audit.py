@@ -48,7 +48,12 @@ class AuditLogEntry(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The sweep reads back what it just wrote (one kind, one moment): without this it
+            # scans every entry ever written.
+            models.Index(fields=["content_type", "at"]),
+        ]
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
 

@@ -245,41 +245,54 @@ def _sweep_steps(as_of):
 
 
 def _retirement_candidates(as_of):
+    """In-service textbooks three years without a published revision, whether or not a
+    proposal is open for them already (the INSERT below skips those)."""
+    return TextbookLifecycle.objects.filter(state__in=IN_SERVICE, retirement_due_on__lte=as_of)
+
+
+def _without_open_proposal(rows, reason):
+    """``rows`` (with a ``textbook`` column) that have no open ``reason`` proposal: what the
+    dry run counts. An anti-join, planned from statistics: the real run does not ask it."""
     open_proposal = RetirementProposal.objects.filter(
-        textbook=OuterRef("textbook"),
-        reason=RetirementProposal.Reason.NO_UPDATE,
-        decided_at__isnull=True,
+        textbook=OuterRef("textbook"), reason=reason, decided_at__isnull=True
     )
-    return TextbookLifecycle.objects.filter(
-        state__in=IN_SERVICE, retirement_due_on__lte=as_of
-    ).exclude(Exists(open_proposal))
+    return rows.exclude(Exists(open_proposal))
 
 
 def _insert_proposals(rows, reason, as_of, note, check=None):
     """Open a ``reason`` proposal for each row of ``rows`` (a queryset with a ``textbook``
-    column and, when ``check`` names it, the sampling check's id): one INSERT … SELECT."""
-    count = rows.count()
-    if count:
-        table = RetirementProposal._meta
-        names = ["textbook", "reason", "state", "proposed_on", "note", "decision"]
-        values = ["textbook_id", "_reason", "_state", "_on", "_note", "_decision"]
-        if check:
-            names.append("sampling_check")
-            values.append(check)
-        select = rows.annotate(
-            _reason=Value(reason, output_field=models.CharField()),
-            _state=Value(RetirementState.PROPOSED, output_field=models.CharField()),
-            _on=Value(as_of, output_field=models.DateField()),
-            _note=Value(note, output_field=models.TextField()),
-            _decision=Value("", output_field=models.TextField()),
-        ).values_list(*values)
-        sql, params = select.query.sql_with_params()
-        quoted = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({quoted}) {sql}", params
-            )
-    return count
+    column and, when ``check`` names it, the sampling check's id) that has none open: one
+    INSERT … SELECT … ON CONFLICT DO NOTHING. Returns the number of proposals opened.
+
+    The unique index of open proposals (textbook, reason) skips the rows that have one, one
+    index probe each. Not an anti-join: its plan came from statistics, and with the table's
+    taken before the sweep wrote 17,646 proposals PostgreSQL ran it as a nested loop over
+    158 M rows (10 s, issue 17). A plain scan and index probes have no such plan to get wrong.
+    """
+    table = RetirementProposal._meta
+    names = ["textbook", "reason", "state", "proposed_on", "note", "decision"]
+    values = ["textbook_id", "_reason", "_state", "_on", "_note", "_decision"]
+    if check:
+        names.append("sampling_check")
+        values.append(check)
+    select = rows.annotate(
+        _reason=Value(reason, output_field=models.CharField()),
+        _state=Value(RetirementState.PROPOSED, output_field=models.CharField()),
+        _on=Value(as_of, output_field=models.DateField()),
+        _note=Value(note, output_field=models.TextField()),
+        _decision=Value("", output_field=models.TextField()),
+    ).values_list(*values)
+    sql, params = select.query.sql_with_params()
+    quoted = ", ".join(connection.ops.quote_name(table.get_field(n).column) for n in names)
+    with connection.cursor() as cursor:
+        # PostgreSQL and SQLite (≥ 3.24) both read this; the SELECT always has a WHERE,
+        # which SQLite needs to tell the ON CONFLICT clause from a join's ON.
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({quoted}) {sql} "
+            "ON CONFLICT DO NOTHING",
+            params,
+        )
+        return cursor.rowcount
 
 
 def _propose_retirements(candidates, as_of):
@@ -297,15 +310,10 @@ def _lapsed_checks(as_of):
 def _propose_for_lapsed(at, as_of):
     """Propose retiring each textbook whose check this sweep found lapsed (unless one is open
     for that reason already)."""
-    open_proposal = RetirementProposal.objects.filter(
-        textbook=OuterRef("textbook"),
-        reason=RetirementProposal.Reason.FAILED_CHECK,
-        decided_at__isnull=True,
-    )
     lapsed = AuditLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(SamplingCheck), at=at, transition="lapse"
     ).values("object_id")
-    rows = SamplingCheck.objects.filter(pk__in=lapsed).exclude(Exists(open_proposal))
+    rows = SamplingCheck.objects.filter(pk__in=lapsed)
     with in_record_language():
         note = _("每日巡检：抽查不合格，整改期限内未发布整改版")
     return _insert_proposals(rows, RetirementProposal.Reason.FAILED_CHECK, as_of, note, "pk")
@@ -378,17 +386,20 @@ def _notify(at, names):
     return len(messages)
 
 
-# After a bulk move this large, PostgreSQL's planner statistics are stale until autovacuum
-# catches up, and the retirement anti-join and the notification join pick nested loops
-# (measured: 42 s and minutes instead of 0.1 s at 100,000 textbooks). ANALYZE costs ~0.1 s.
-REFRESH_STATISTICS_AFTER = 5000
+# Rows a step writes past which the sweep ANALYZEs the tables it wrote, right after writing
+# them (PostgreSQL). Planner statistics otherwise wait for autovacuum, which may be off or
+# late; after a bulk move the notification join picked nested loops on stale ones (measured:
+# minutes instead of 0.1 s at 100,000 textbooks). ANALYZE samples a bounded number of rows
+# (0.04–0.36 s a table at 100,000 textbooks on a loaded machine); an ordinary day writes a few
+# hundred rows and pays nothing.
+ANALYZE_AFTER_ROWS = 5000
 
 
-def _refresh_statistics():
-    if connection.vendor != "postgresql":
+def _analyze_if_many(written, *models_written):
+    if written < ANALYZE_AFTER_ROWS or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (TextbookLifecycle, RetirementProposal, AuditLogEntry):
+        for model in models_written:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -411,16 +422,19 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
                 result.moved[name] = rows.count()
             else:
                 result.moved[name] = bulk_transition(rows, name, at=at, reason=reason)
-        if not dry_run and sum(result.moved.values()) >= REFRESH_STATISTICS_AFTER:
-            _refresh_statistics()
+        if not dry_run:
+            _analyze_if_many(sum(result.moved.values()), TextbookLifecycle, AuditLogEntry)
         if not dry_run and any(result.moved.values()):
             lifecycles_moved.send(sender=TextbookLifecycle)  # e.g. the search index status
         if progress:
             progress("propose_retirement")
         candidates = _retirement_candidates(as_of)
-        result.proposals = (
-            candidates.count() if dry_run else _propose_retirements(candidates, as_of)
-        )
+        if dry_run:
+            no_update = RetirementProposal.Reason.NO_UPDATE
+            result.proposals = _without_open_proposal(candidates, no_update).count()
+        else:
+            result.proposals = _propose_retirements(candidates, as_of)
+            _analyze_if_many(result.proposals, RetirementProposal)
         if progress:
             progress("lapse_rectifications")
         lapsed = _lapsed_checks(as_of)

@@ -4,9 +4,12 @@ A proposal comes from the daily sweep (three years without an update; a failed c
 rectified by its deadline) or from an administrator in the textbook's scope (any reason).
 An administrator in scope, not recused, retires the textbook or dismisses the proposal, each
 with a written reason. Retiring moves the lifecycle to retired and records the successor;
-its open review cases are cancelled; after commit ``textbook_retired`` tells the layers above (selection refuses and flags, the
-search index ranks it below live textbooks) and the last edition's archive is completed.
+its open review cases are cancelled and their submitters told; after commit
+``textbook_retired`` tells the layers above (selection refuses and flags, the search index
+ranks it below live textbooks) and the last edition's archive is completed.
 """
+
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -17,6 +20,7 @@ from django_fsm import ConcurrentTransition
 from textbooks import scope
 from textbooks.i18n import clauses, in_record_language
 from textbooks.models import Textbook
+from workflow import notifications
 from workflow.archives import archive_edition
 from workflow.models import (
     OPEN_STATES,
@@ -150,6 +154,9 @@ def retire(proposal, *, user, reason, successor=None):
             textbook=textbook, state__in=OPEN_STATES
         ):
             apply_transition(case, "cancel", by=user, reason=closing)
+            transaction.on_commit(
+                partial(notifications.case_cancelled, case, closing, may_resubmit=False)
+            )
         for other in RetirementProposal.objects.select_for_update().filter(
             textbook=textbook, state=RetirementState.PROPOSED
         ):

@@ -7,14 +7,16 @@ from cms.search.backends.database import IndexBusy
 class Command(BaseCommand):
     help = (
         "Rebuild the catalogue search index (database, and Elasticsearch when configured), "
-        "or choose the broad words whose facet counts the database index keeps."
+        "choose the broad words whose facet counts the database index keeps, or write again "
+        "to Elasticsearch what failed to reach it."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "action",
-            choices=["rebuild", "terms"],
-            help="rebuild: re-index everything; terms: choose the broad words anew (daily)",
+            choices=["rebuild", "terms", "retry"],
+            help="rebuild: re-index everything; terms: choose the broad words anew (daily); "
+            "retry: re-index in Elasticsearch the textbooks whose write failed (cron)",
         )
         parser.add_argument("--batch-size", type=int, default=200)
         parser.add_argument(
@@ -25,6 +27,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, action, batch_size, lock_timeout, **options):
+        if action == "retry":
+            written, waiting = service.retry_backlog()
+            self.stdout.write(f"Re-indexed in Elasticsearch: {written}; still waiting: {waiting}.")
+            if waiting:
+                raise CommandError(
+                    "Elasticsearch is still unreachable; search answers from the database "
+                    "until the waiting textbooks are written. Run this again later."
+                )
+            return
         if action == "terms":
             try:
                 kept, new, dropped = service.refresh_terms(lock_timeout=lock_timeout)

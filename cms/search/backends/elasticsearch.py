@@ -200,37 +200,37 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def __init__(self, url, index=INDEX, client=None):
-        self.index = index
+        self.index_name = index  # not self.index: that is the method below
         self.client = client or Elasticsearch(url, request_timeout=5, max_retries=0)
 
     # -- writing ---------------------------------------------------------------------------
 
     def create_index(self):
-        CatalogueDoc.init(index=self.index, using=self.client)
+        CatalogueDoc.init(index=self.index_name, using=self.client)
 
     def index(self, document):
-        CatalogueDoc.from_document(document).save(index=self.index, using=self.client)
+        CatalogueDoc.from_document(document).save(index=self.index_name, using=self.client)
 
     def bulk_index(self, documents):
         actions = (
             CatalogueDoc.from_document(d).to_dict(include_meta=True, skip_empty=False)
-            | {"_index": self.index}
+            | {"_index": self.index_name}
             for d in documents
         )
         bulk(self.client, actions)
 
     def remove(self, textbook_id):
-        self.client.options(ignore_status=404).delete(index=self.index, id=textbook_id)
+        self.client.options(ignore_status=404).delete(index=self.index_name, id=textbook_id)
 
     def clear(self):
-        self.client.options(ignore_status=404).indices.delete(index=self.index)
+        self.client.options(ignore_status=404).indices.delete(index=self.index_name)
         self.create_index()
 
     def refresh(self):
-        self.client.indices.refresh(index=self.index)
+        self.client.indices.refresh(index=self.index_name)
 
     def count(self):
-        return self.client.count(index=self.index)["count"]
+        return self.client.count(index=self.index_name)["count"]
 
     # -- searching -------------------------------------------------------------------------
 
@@ -238,7 +238,11 @@ class ElasticsearchBackend:
         """The FacetedSearch for a request (``.execute()`` runs it; ``._s.to_dict()`` shows it)."""
         parsed = parse_query(query)
         faceted = CatalogueFacetedSearch(
-            parsed, clean_filters(filters), index=self.index, using=self.client, any_term=any_term
+            parsed,
+            clean_filters(filters),
+            index=self.index_name,
+            using=self.client,
+            any_term=any_term,
         )
         offset = (page - 1) * per_page
         return faceted[offset : offset + per_page]
@@ -271,7 +275,7 @@ class ElasticsearchBackend:
             for piece, weight in pieces
         ]
         return (
-            Search(using=self.client, index=self.index)
+            Search(using=self.client, index=self.index_name)
             .query("bool", should=should, minimum_should_match=1)
             .extra(min_score=MIN_NEARNESS)
             .sort("_score", {"status_rank": "asc"}, {"title.raw": "asc"})

@@ -71,7 +71,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0009_update_subscriptions"),
+        ("cms", "0011_elasticsearch_backlog"),
         ("textbooks", "0009_membership_roles"),
     ]
 

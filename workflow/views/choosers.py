@@ -1,0 +1,83 @@
+"""Choosing a current edition in a Wagtail chooser: searched by title or ISBN, filtered by
+tier, ten at a time. At national scale a <select> of every current edition would be tens of
+thousands of options on every selection line."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+
+from textbooks.models import Tier
+from workflow.models import Edition
+
+
+class EditionFilterForm(BaseFilterForm):
+    q = forms.CharField(
+        label=_("书名或 ISBN"),
+        widget=forms.TextInput(attrs={"placeholder": _("书名或 ISBN")}),
+        required=False,
+        max_length=200,
+    )
+    tier = forms.ChoiceField(
+        label=_("规划层级"), choices=[("", _("全部")), *Tier.choices], required=False
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = self.cleaned_data.get("q", "").strip()
+        if query:
+            self.is_searching, self.search_query = True, query
+            isbn = query.replace("-", "")
+            objects = objects.filter(Q(textbook__title__icontains=query) | Q(textbook__isbn=isbn))
+        if self.cleaned_data.get("tier"):
+            objects = objects.filter(textbook__tier=self.cleaned_data["tier"])
+        return objects
+
+
+class EditionListing:
+    filter_form_class = EditionFilterForm
+    ordering = ["textbook__title", "pk"]
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("isbn", label=_("ISBN"), accessor="textbook.isbn"),
+            Column("tier", label=_("规划层级"), accessor="textbook.get_tier_display"),
+            Column("publisher", label=_("出版社"), accessor="textbook.publisher"),
+        ]
+
+
+class EditionChooseView(EditionListing, ChooseView):
+    pass
+
+
+class EditionChooseResultsView(EditionListing, ChooseResultsView):
+    pass
+
+
+class CurrentEditionChooserViewSet(ChooserViewSet):
+    model = Edition
+    icon = "doc-full"
+    choose_one_text = _("选择教材")
+    choose_another_text = _("另选教材")
+    page_title = _("选择教材（现行版）")
+    choose_view_class = EditionChooseView
+    choose_results_view_class = EditionChooseResultsView
+    per_page = 20
+    # Only the selection line asks for it; other forms keep their own widgets.
+    register_widget = False
+
+    def get_object_list(self):
+        return Edition.objects.current().select_related("textbook", "textbook__publisher")
+
+    def get_urlpatterns(self):
+        # Editions are made by publishing, never in a chooser: no creation view (Wagtail's
+        # would fail on any request without a creation form).
+        return [url for url in super().get_urlpatterns() if url.name != "create"]
+
+
+edition_chooser_viewset = CurrentEditionChooserViewSet("edition_chooser")
