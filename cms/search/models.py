@@ -98,7 +98,7 @@ class CatalogueEntry(models.Model):
         ordering = ["title"]
         # The few suspended and retired entries, for the status counts of the whole catalogue
         # (the in-use count is the total minus these). PostgreSQL's other search indexes are
-        # in migrations 0003 and 0010 (GIN, expressions, collations).
+        # in migrations 0003 and 0012 (GIN, expressions, collations).
         indexes = [
             models.Index(
                 fields=["status_rank"],
