@@ -37,9 +37,11 @@ class HomePage(Page):
 
 # The catalogue search index lives in cms.search; its models belong to this app.
 from cms.search.models import (  # noqa: E402, F401
+    CatalogueDay,
     CatalogueEntry,
     CatalogueFacet,
     CatalogueTerm,
+    CatalogueTermDay,
     CatalogueTermFacet,
     ElasticsearchBacklog,
 )

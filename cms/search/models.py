@@ -76,6 +76,12 @@ class CatalogueEntry(models.Model):
     edition_version = models.CharField(_("现行版次"), max_length=20, blank=True)
     edition_published_at = models.DateTimeField(_("现行版发布时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("最近更新"), db_index=True)
+    # updated_at's local date: what the kept per-day counts (CatalogueDay, CatalogueTermDay)
+    # are keyed by, so that "recently updated" is a sum of days from the cutoff on.
+    updated_day = models.DateField(null=True, editable=False)
+    # TIER_BOOST of the tier: multiplies relevance, and orders the matches that have no
+    # query word in their title or subject (a stored column, so that an index can).
+    boost = models.FloatField(default=1.0, editable=False)
     title_text = models.TextField(_("书名分词"))
     subject_text = models.TextField(_("专业与课程分词"), blank=True)
     body_text = models.TextField(_("内容分词"), blank=True)
@@ -90,6 +96,16 @@ class CatalogueEntry(models.Model):
     class Meta:
         app_label = "cms"
         ordering = ["title"]
+        # The few suspended and retired entries, for the status counts of the whole catalogue
+        # (the in-use count is the total minus these). PostgreSQL's other search indexes are
+        # in migrations 0003 and 0012 (GIN, expressions, collations).
+        indexes = [
+            models.Index(
+                fields=["status_rank"],
+                condition=models.Q(status_rank__gt=0),
+                name="catalogue_entry_inactive",
+            )
+        ]
         verbose_name = _("检索条目")
         verbose_name_plural = _("检索条目")
 
@@ -118,6 +134,21 @@ class CatalogueFacet(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+
+class CatalogueDay(models.Model):
+    """How many entries were last updated on a day (their local date), kept by the backend in
+    the same transaction as the entries: the total and the recently-updated count of the
+    whole catalogue without reading every entry."""
+
+    day = models.DateField(unique=True)
+    entry_count = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "cms"
+
+    def __str__(self):
+        return f"{self.day}: {self.entry_count}"
 
 
 class CatalogueTerm(models.Model):
@@ -166,6 +197,27 @@ class CatalogueTermFacet(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.facet} × {self.entry_count}"
+
+
+class CatalogueTermDay(models.Model):
+    """How many entries matching a CatalogueTerm were last updated on a day: summed, the
+    word's total and its recently-updated count (kept like CatalogueTermFacet)."""
+
+    term = models.ForeignKey(
+        CatalogueTerm, on_delete=models.CASCADE, related_name="days", db_index=False
+    )
+    day = models.DateField()
+    # Not positive, for the same reason as CatalogueTermFacet.entry_count.
+    entry_count = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "cms"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "day"], name="catalogue_term_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.term}: {self.day} × {self.entry_count}"
 
 
 class ElasticsearchBacklog(models.Model):

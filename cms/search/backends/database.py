@@ -14,12 +14,15 @@ in as space-separated words, which its unicode61 tokenizer splits and case-folds
 Every write touches only the rows of the textbooks written: there is no index-wide rewrite.
 
 
-A request is one statement (see ``DatabaseBackend.search``): the match is computed once into a
-materialised CTE, and the total, every facet count and the ranked page are read from it.
-Facet values are integer ids (CatalogueFacet) in ``facet_ids``: ``integer[]`` unnested on
-PostgreSQL, JSON read with json_each on SQLite. On PostgreSQL the facet counts of the words in
-at least a tenth of the catalogue (CatalogueTerm, chosen daily) are kept by the writer, so
-that searching one of them reads about 200 rows instead of unnesting thousands of arrays.
+A request (``DatabaseBackend.search``) counts, then reads its page. Counting: without filters,
+the whole catalogue and the words in at least a tenth of it (CatalogueTerm, chosen daily) read
+what the writer keeps in the same transaction as the entries (entries per facet value and per
+day, the few suspended and retired ones by a partial index); any other search is one statement
+whose matches are computed once into a materialised CTE, from which the total and every facet
+count are read. Facet values are integer ids (CatalogueFacet) in ``facet_ids``: ``integer[]``
+unnested on PostgreSQL, JSON read with json_each on SQLite. The page is read in tiers on
+PostgreSQL (``PostgresFullText.top``), so that a broad word does not rank every match; SQLite
+(development-sized catalogues) ranks every match with bm25.
 """
 
 from collections import Counter
@@ -32,6 +35,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cms.search.documents import status_of
 from cms.search.facets import (
@@ -46,9 +50,11 @@ from cms.search.facets import (
 from cms.search.models import (
     STATUS_RANK,
     TIER_BOOST,
+    CatalogueDay,
     CatalogueEntry,
     CatalogueFacet,
     CatalogueTerm,
+    CatalogueTermDay,
     CatalogueTermFacet,
     Status,
 )
@@ -68,10 +74,18 @@ ENTRY = CatalogueEntry._meta.db_table
 FACET = CatalogueFacet._meta.db_table
 TERM = CatalogueTerm._meta.db_table
 TERM_FACET = CatalogueTermFacet._meta.db_table
+TERM_DAY = CatalogueTermDay._meta.db_table
+DAY = CatalogueDay._meta.db_table
 # A word in at least this share of the catalogue gets its facet counts kept (CatalogueTerm):
 # below it a search unnests at most a tenth of the catalogue's facet ids (数控, 17 %: 11 ms).
 BROAD_TERM_SHARE = 0.1
 LOCK_NOT_AVAILABLE = "55P03"
+# The matches without a query word in title or subjects are read along their stored order
+# when about this many rows at most fill the page (k × catalogue / matches), else sorted.
+WALK_ROWS = 200
+# Matches need not spread evenly along that order (a word only school-based textbooks have
+# is found after every national and provincial one): a walk stops after this many rows.
+WALK_BUDGET = 10 * WALK_ROWS
 
 
 class IndexBusy(Exception):
@@ -88,13 +102,18 @@ FTS_TABLE = "cms_catalogue_fts"
 # 加工技术) scored within a few percent of one with a word of it in its title and the others
 # in its majors, and the tier boost put the latter first.
 PG_WEIGHTS = [0.05, 0.1, 0.2, 1.0]
+# No match without a query word in its title scores this much (PostgreSQL): ts_rank's
+# any-word formula gives words of weight B alone less than that weight (their positional
+# sum over the weight stays under π²/6, its divisor), times the largest tier boost. A query
+# whose words must all match is ranked by word distance instead, which has no such bound.
+SUBJECT_BOUND = PG_WEIGHTS[2] * max(TIER_BOOST.values())
 # bm25 column weights for (title_text, subject_text, body_text).
 FTS5_WEIGHTS = "10.0, 4.0, 1.0"
 # What a hit shows; the segmented texts and vectors stay in the database.
 HIT_FIELDS = ["textbook_id", "title", "slug", "url", "isbn", "tier", "co_developed", "status",
               "status_note", "edition_version", "edition_published_at", "updated_at", "facet_ids"]  # fmt: skip
 # Row kinds of the one search statement.
-TOTAL, RECENT, PAGE, STATUSES = -1, -2, -3, -4
+TOTAL, RECENT, PAGE, STATUSES, KEPT = -1, -2, -3, -4, -5
 # The status facet is read from the entry's status_rank column, so that a lifecycle change
 # (the daily sweep suspends thousands at once) is one set-based UPDATE of scalar columns.
 STATUS = "status"
@@ -104,6 +123,23 @@ STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
 def id_facet_values(document):
     """The (facet, value, label) triples kept as ids in facet_ids: all but the status."""
     return [(f, v, label) for f, v, label in document.facet_values() if f != STATUS]
+
+
+class Ranked(NamedTuple):
+    """A match in result order: status, then relevance (0 without a query word in the title
+    or subjects), then tier, then title in code-point order, then id: many textbooks share
+    a title, and without the id the order of equal ones, so a page's rows, could change
+    from one request to the next (``rank_key``)."""
+
+    id: int
+    status_rank: int
+    score: float
+    boost: float
+    title: str
+
+
+def rank_key(row):
+    return (row.status_rank, -row.score, -row.boost, row.title, row.id)
 
 
 class FacetValue(NamedTuple):
@@ -119,12 +155,6 @@ class Sql:
 
     text: str
     params: list = field(default_factory=list)
-
-
-def tier_boost(alias):
-    """SQL multiplying a relevance score by the entry's planning tier (TIER_BOOST)."""
-    whens = " ".join(f"WHEN %s THEN {float(boost)}" for boost in TIER_BOOST.values())
-    return Sql(f"CASE {alias}.tier {whens} ELSE 1.0 END", list(TIER_BOOST))
 
 
 class PostgresFullText:
@@ -162,15 +192,26 @@ class PostgresFullText:
         if term_ids is not None:
             conditions.append("t.id = ANY(%s)")
             params.append(list(term_ids))
+        where = " AND ".join(conditions)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {TERM_FACET} (term_id, facet_id, entry_count) "
                 f"SELECT t.id, f.k, %s * count(*) FROM {TERM} t "
                 f"JOIN {ENTRY} e ON e.search_vector @@ t.query::tsquery "
                 "CROSS JOIN LATERAL unnest(e.facet_ids) AS f(k) "
-                f"WHERE {' AND '.join(conditions)} GROUP BY t.id, f.k ORDER BY t.id, f.k "
+                f"WHERE {where} GROUP BY t.id, f.k ORDER BY t.id, f.k "
                 "ON CONFLICT (term_id, facet_id) DO UPDATE "
                 f"SET entry_count = {TERM_FACET}.entry_count + EXCLUDED.entry_count",
+                params,
+            )
+            # The word's matches per day: its total, and its recently-updated count.
+            cursor.execute(
+                f"INSERT INTO {TERM_DAY} (term_id, day, entry_count) "
+                f"SELECT t.id, e.updated_day, %s * count(*) FROM {TERM} t "
+                f"JOIN {ENTRY} e ON e.search_vector @@ t.query::tsquery "
+                f"WHERE {where} GROUP BY t.id, e.updated_day ORDER BY t.id, e.updated_day "
+                "ON CONFLICT (term_id, day) DO UPDATE "
+                f"SET entry_count = {TERM_DAY}.entry_count + EXCLUDED.entry_count",
                 params,
             )
 
@@ -195,22 +236,31 @@ class PostgresFullText:
                 raise
             cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
             cursor.execute(
-                "SELECT s.word, s.q::text FROM (SELECT w.word, plainto_tsquery('simple', w.word) "
-                f"AS q FROM ts_stat('SELECT search_vector FROM {ENTRY}') AS w "
-                f"WHERE w.ndoc >= GREATEST(1, ceil(%s * (SELECT count(*) FROM {ENTRY})))"
-                ") AS s WHERE numnode(s.q) = 1",
+                f"SELECT w.word FROM ts_stat('SELECT search_vector FROM {ENTRY}') AS w "
+                f"WHERE w.ndoc >= GREATEST(1, ceil(%s * (SELECT count(*) FROM {ENTRY})))",
                 [share],
             )
-            # Only words a search reads kept counts for: 完成度 is indexed as a word, but
-            # searching it also finds 完成 … 度 (its parts), a different set of entries.
-            broad = {
-                query
-                for word, query in cursor.fetchall()
-                if self.kept_term(parse_query(word)) is not None
-            }
+            # Kept under the query a search for the word runs: 计算机 also finds 计算 … 算机
+            # (its parts), so its counts are those of that query. A word that reads as
+            # several (jieba splits it) is no one-word query and is left out.
+            queries = [
+                self._tsquery(parsed, any_term=False)
+                for parsed in map(parse_query, (word for (word,) in cursor.fetchall()))
+                if self.kept_term(parsed) is not None
+            ]
+            broad = set()
+            if queries:
+                cursor.execute(
+                    "SELECT v.q FROM (VALUES "
+                    + ", ".join(f"(({q.text})::text)" for q in queries)
+                    + ") AS v(q)",
+                    [x for q in queries for x in q.params],
+                )
+                broad = {query for (query,) in cursor.fetchall()}
             kept = dict(CatalogueTerm.objects.values_list("query", "pk"))
             dropped = [pk for query, pk in kept.items() if query not in broad]
             cursor.execute(f"DELETE FROM {TERM_FACET} WHERE term_id = ANY(%s)", [dropped])
+            cursor.execute(f"DELETE FROM {TERM_DAY} WHERE term_id = ANY(%s)", [dropped])
             cursor.execute(f"DELETE FROM {TERM} WHERE id = ANY(%s)", [dropped])
         new = CatalogueTerm.objects.bulk_create(
             [CatalogueTerm(query=query) for query in sorted(broad - set(kept))]
@@ -218,16 +268,14 @@ class PostgresFullText:
         self.count_terms(None, +1, term_ids=[term.pk for term in new])
         return len(broad), len(new), len(dropped)
 
-    @staticmethod
-    def kept_term(parsed):
+    @classmethod
+    def kept_term(cls, parsed):
         """SELECT of the CatalogueTerm whose kept counts are the facet counts of this query's
         matches (none, or one row): a query of one word, looked up by its tsquery text."""
-        if len(parsed.terms) != 1 or parsed.terms[0].parts or parsed.isbns:
+        if len(parsed.terms) != 1 or parsed.isbns:
             return None
-        return Sql(
-            f"SELECT t.id FROM {TERM} t WHERE t.query = plainto_tsquery('simple', %s)::text",
-            [parsed.terms[0].word],
-        )
+        query = cls._tsquery(parsed, any_term=False)
+        return Sql(f"SELECT t.id FROM {TERM} t WHERE t.query = ({query.text})::text", query.params)
 
     @staticmethod
     def _tsquery(parsed, any_term):
@@ -270,17 +318,124 @@ class PostgresFullText:
         """
         cursor.execute("SET LOCAL enable_seqscan = off")
 
-    def matching(self, parsed, any_term):
-        """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank, title,
-        score); words matched through the GIN index, ranked on the small rank_vector."""
+    def matching(self, parsed, any_term, ranked=False):
+        """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank), for
+        counting: words matched through the GIN index. ``ranked`` adds (title, boost, score)
+        for ranking them all in the counting statement, scored as ``top`` scores them."""
         q = self._tsquery(parsed, any_term)
-        boost = tier_boost("e")
+        if not ranked:
+            return Sql(
+                "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank "
+                f"FROM {ENTRY} e WHERE e.search_vector @@ {q.text}",
+                q.params,
+            )
+        words = self._words(q)
         return Sql(
-            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
-            f"ts_rank(%s::real[], e.rank_vector, {q.text}) * {boost.text} AS score "
+            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, e.boost, "
+            f"CASE WHEN e.rank_vector @@ {words.text} THEN ts_rank(%s::real[], e.rank_vector, "
+            f"{q.text}) * e.boost ELSE 0.0 END AS score "
             f"FROM {ENTRY} e WHERE e.search_vector @@ {q.text}",
-            [PG_WEIGHTS, *q.params, *boost.params, *q.params],
+            [*words.params, PG_WEIGHTS, *q.params, *q.params],
         )
+
+    @staticmethod
+    def ranks_every_match(parsed, any_term):
+        """Whether every word must match: the ranked tiers would then rank nearly all the
+        matches (ts_rank's word-distance formula has no bound), which the counting
+        statement reads anyway, so they are ranked there (``matching(ranked=True)``)."""
+        return len(parsed.terms) > 1 and not any_term
+
+    @staticmethod
+    def _words(q):
+        """Any of the query's words: the matches that ts_rank scores above 0."""
+        return Sql(f"replace(({q.text})::text, '&', '|')::tsquery", q.params)
+
+    def top(self, cursor, parsed, any_term, where, k, total):
+        """The first ``k`` of the ``total`` matches in result order (``rank_key``), in tiers
+        whose cost follows the rows they rank, not the matches (benchmarks/README.md):
+
+        1. the matches with a query word in their title, ranked with ts_rank (GIN index on
+           the title's words); skipped when every word must match (step 2 is then the
+           narrower read);
+        2. unless those fill the page with scores no other match reaches (SUBJECT_BOUND):
+           the matches with a query word in title or subjects (GIN index on rank_vector);
+        3. unless the page is full of in-use ranked matches: the others, whose relevance is
+           0, in their stored order (status, tier, title, id; an index): read along it when
+           matches are dense, else sorted from the GIN index's bitmap.
+
+        ``where`` (on alias e) holds the filters. The page is the first k of the tiers'
+        union: exactly what ranking every match gives. Ranking a tier still costs its rows:
+        a word in a tenth of the titles (编程) ranks a tenth of the catalogue."""
+        q = self._tsquery(parsed, any_term)
+        words = self._words(q)
+        score = Sql(
+            f"ts_rank(%s::real[], e.rank_vector, {q.text}) * e.boost", [PG_WEIGHTS, *q.params]
+        )
+        ranked = "score DESC, e.boost DESC"
+
+        def tier(condition, score=score, order=ranked, match="e.search_vector @@ {}"):
+            return Sql(
+                f"SELECT e.id, e.status_rank, {score.text} AS score, e.boost, e.title "
+                f"FROM {ENTRY} e WHERE {match.format(q.text)} AND {condition.text} "
+                f"AND {where.text} ORDER BY e.status_rank, {order}, e.title{self.binary}, e.id "
+                "LIMIT %s",
+                [*score.params, *(q.params if "{}" in match else ()), *condition.params,
+                 *where.params, k],
+            )  # fmt: skip
+
+        def read(sql):
+            cursor.execute(sql.text, sql.params)
+            return [Ranked(*row) for row in cursor.fetchall()]
+
+        def full(rows, bound):
+            """Whether ``rows`` fill the page with in-use matches scoring above ``bound``."""
+            return len(rows) == k and rows[-1].status_rank == 0 and rows[-1].score > bound
+
+        # Whether any word must come with another (then an entry holding one of the words in
+        # its title may not match), whether every word must match (ts_rank then gives a
+        # vector holding none of them 1e-20 instead of 0, and SUBJECT_BOUND does not hold),
+        # and the catalogue's size.
+        cursor.execute(
+            f"SELECT strpos(({q.text})::text, '&') > 0, ts_rank(%s::real[], "
+            f"array_to_tsvector(ARRAY[chr(1)]), {q.text}) > 0, {self.catalogue_size}",
+            [*q.params, PG_WEIGHTS, *q.params],
+        )
+        paired, every, size = cursor.fetchone()
+        in_subjects = Sql(f"e.rank_vector @@ {words.text}", words.params)
+        if every:
+            # Matching every word is the narrower test: read from its bitmap, and keep
+            # those with a word in title or subjects (their own vector, in the row).
+            best = read(tier(Sql(f"({in_subjects.text}) IS TRUE", in_subjects.params)))
+        else:
+            # A word in the title (or subjects) is a match unless words come in pairs: the
+            # 1.3 kB search vector, kept out of the row, is then not read at all.
+            match = "e.search_vector @@ {}" if paired else "1 = 1"
+            in_title = Sql(f"to_tsvector('simple', e.title_text) @@ {words.text}", words.params)
+            best = read(tier(in_title, match=match))
+            if not full(best, SUBJECT_BOUND):
+                best = read(tier(in_subjects, match=match))
+        if full(best, 0.0):
+            return best
+        # The others score 0: read along their stored order when matches are dense (about k
+        # × size / total rows, at most WALK_BUDGET), else, or when that was not enough,
+        # sorted from the GIN index's bitmap.
+        others = Sql(f"NOT e.rank_vector @@ {words.text}", words.params)
+        order = f"e.status_rank, e.boost DESC, e.title{self.binary}, e.id"
+        rest = []
+        if k * size <= total * WALK_ROWS:
+            walked = Sql(
+                f"SELECT e.id, e.status_rank, 0.0, e.boost, e.title FROM (SELECT * FROM {ENTRY} e "
+                f"WHERE {where.text} ORDER BY {order} LIMIT %s) e WHERE e.search_vector @@ "
+                f"{q.text} AND {others.text} ORDER BY {order} LIMIT %s",
+                [*where.params, WALK_BUDGET, *q.params, *others.params, k],
+            )
+            rest = read(walked)
+        if len(rest) < k:
+            # Sorted, not walked: the planner would walk the order for dense matches. The
+            # setting ends with the search transaction, which reads nothing after this.
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            rest = read(tier(others, Sql("0.0"), "e.boost DESC"))
+        return sorted(best + rest, key=rank_key)[:k]
 
     @staticmethod
     def facet_counts(source, alias, conditions):
@@ -374,15 +529,31 @@ class SqliteFullText:
     def prepare(self, cursor):
         """FTS5 always answers MATCH from its own index."""
 
-    def matching(self, parsed, any_term):
-        boost = tier_boost("e")
+    def matching(self, parsed, any_term, ranked=False):
+        """Never ``ranked``: see ``ranks_every_match``."""
         return Sql(
-            f"SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
-            f"f.score * {boost.text} AS score "
-            f"FROM {ENTRY} e JOIN (SELECT rowid AS rid, -bm25({FTS_TABLE}, {FTS5_WEIGHTS}) "
-            f"AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) f ON f.rid = e.id",
-            [*boost.params, self._expression(parsed, any_term)],
+            "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank "
+            f"FROM {ENTRY} e JOIN (SELECT rowid AS rid FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s) f ON f.rid = e.id",
+            [self._expression(parsed, any_term)],
         )
+
+    @staticmethod
+    def ranks_every_match(parsed, any_term):
+        return False
+
+    def top(self, cursor, parsed, any_term, where, k, total):
+        """The first ``k`` matches in result order (``rank_key``), ranked with bm25 times
+        the tier boost: development-sized catalogues, every match ranked."""
+        cursor.execute(
+            "SELECT e.id, e.status_rank, f.score * e.boost AS score, e.boost, e.title "
+            f"FROM {ENTRY} e JOIN (SELECT rowid AS rid, -bm25({FTS_TABLE}, {FTS5_WEIGHTS}) "
+            f"AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) f ON f.rid = e.id "
+            f"WHERE {where.text} ORDER BY e.status_rank, score DESC, e.boost DESC, e.title, e.id "
+            "LIMIT %s",
+            [self._expression(parsed, any_term), *where.params, k],
+        )
+        return [Ranked(*row) for row in cursor.fetchall()]
 
     @staticmethod
     def facet_counts(source, alias, conditions):
@@ -415,6 +586,23 @@ def _count_entries(facet_ids, sign):
         by_count.setdefault(n, []).append(facet_id)
     for n, ids in by_count.items():
         CatalogueFacet.objects.filter(pk__in=ids).update(entry_count=F("entry_count") + sign * n)
+
+
+def _count_days(days, sign):
+    """Add (sign +1) or take away (-1) one entry per occurrence in ``days`` from the
+    catalogue's entries per day (CatalogueDay): one upsert, days in order so that concurrent
+    writers lock the rows in one order."""
+    counts = sorted(Counter(days).items())
+    if not counts:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DAY} (day, entry_count) VALUES "
+            + ", ".join(["(%s, %s)"] * len(counts))
+            + f" ON CONFLICT (day) DO UPDATE SET entry_count = {DAY}.entry_count + "
+            "EXCLUDED.entry_count",
+            [x for day, n in counts for x in (connection.ops.adapt_datefield_value(day), sign * n)],
+        )
 
 
 def status_from_lifecycle():
@@ -500,6 +688,8 @@ class DatabaseBackend:
                         edition_version=d.edition_version,
                         edition_published_at=d.edition_published_at,
                         updated_at=d.updated_at,
+                        updated_day=timezone.localdate(d.updated_at),
+                        boost=TIER_BOOST.get(d.tier, 1.0),
                         title_text=d.title_text,
                         subject_text=d.subject_text,
                         body_text=d.body_text,
@@ -514,6 +704,7 @@ class DatabaseBackend:
             _count_entries(
                 [ids_of[f, v] for d in documents for f, v, _label in id_facet_values(d)], +1
             )
+            _count_days([entry.updated_day for entry in created], +1)
 
     @staticmethod
     def stale_statuses():
@@ -536,16 +727,17 @@ class DatabaseBackend:
         with transaction.atomic():
             rows = list(
                 CatalogueEntry.objects.filter(textbook_id=textbook_id).values_list(
-                    "pk", "facet_ids"
+                    "pk", "facet_ids", "updated_day"
                 )
             )
             if rows:
-                ids = [pk for pk, _facet_ids in rows]
+                ids = [pk for pk, _facet_ids, _day in rows]
                 engine = full_text()
                 engine.count_terms(ids, -1)
                 engine.delete(ids)
                 CatalogueEntry.objects.filter(pk__in=ids).delete()
-                _count_entries([i for _pk, facet_ids in rows for i in facet_ids], -1)
+                _count_entries([i for _pk, facet_ids, _day in rows for i in facet_ids], -1)
+                _count_days([day for _pk, _facet_ids, day in rows], -1)
 
     def clear(self):
         with transaction.atomic():
@@ -555,6 +747,7 @@ class DatabaseBackend:
             CatalogueTerm.objects.all().delete()
             CatalogueEntry.objects.all().delete()
             CatalogueFacet.objects.all().delete()
+            CatalogueDay.objects.all().delete()
 
     def refresh_terms(self, share=BROAD_TERM_SHARE, lock_timeout=None):
         """Choose anew the words whose facet counts are kept (CatalogueTerm): daily from
@@ -579,15 +772,26 @@ class DatabaseBackend:
             if parsed.terms:
                 engine.prepare(cursor)
             relaxed = False
-            rows = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, False)
+            k = offset + per_page
+            rows = self._counts(cursor, engine, parsed, filters, cutoff, False, k)
             if rows[TOTAL] == 0 and len(parsed.terms) > 1:
-                some = self._run(cursor, engine, parsed, filters, cutoff, offset, per_page, True)
+                some = self._counts(cursor, engine, parsed, filters, cutoff, True, k)
                 if some[TOTAL]:  # else nothing matched at all, and the page says just that
                     relaxed, rows = True, some
-            # Read-only: rolling back ends the planner setting with it, even inside an outer
+            # (id, score) in result order: ranked by the counting statement, or read now.
+            ranked = rows.get(PAGE, [])
+            if PAGE not in rows and offset < rows[TOTAL]:
+                where = self._where(engine, filters, cutoff, parsed.isbns)
+                if parsed.terms:
+                    top = engine.top(cursor, parsed, relaxed, where, k, rows[TOTAL])
+                else:
+                    top = self._newest(cursor, engine, where, k)
+                ranked = [(row.id, row.score) for row in top]
+            # Read-only: rolling back ends the planner settings with it, even inside an outer
             # transaction (a released savepoint would keep a SET LOCAL until that one ends).
             transaction.set_rollback(True)
-        page_ids = [entry_id for _position, entry_id, _score in sorted(rows[PAGE])]
+        ranked = ranked[offset : offset + per_page]
+        page_ids = [entry_id for entry_id, _score in ranked]
         entries = {
             row.pop("id"): row
             for row in CatalogueEntry.objects.filter(pk__in=page_ids).values("id", *HIT_FIELDS)
@@ -601,7 +805,7 @@ class DatabaseBackend:
                 "pk", "facet", "value", "label"
             )
         }
-        scores = {entry_id: score for _position, entry_id, score in rows[PAGE]}
+        scores = {entry_id: float(score) for entry_id, score in ranked}
         return SearchResults(
             query=query,
             filters=filters,
@@ -676,20 +880,122 @@ class DatabaseBackend:
             [*params, *matching.params],
         )
 
-    def _run(self, cursor, engine, parsed, filters, cutoff, offset, limit, any_term):
-        """The one statement of a request. Returns {TOTAL: n, RECENT: n, PAGE: [(position, id,
-        score)], scope: {facet id: count}} where a scope is the facet key whose own selection
-        it leaves out ("" for the facets without a selection)."""
+    def _counts(self, cursor, engine, parsed, filters, cutoff, any_term, k):
+        """{TOTAL: n, RECENT: n, STATUSES: {status: n}, scope: {facet id: count}} where a
+        scope is the facet key whose own selection it leaves out ("" for the facets without
+        a selection): kept counts when there are (``_kept``), else counted (``_run``)."""
+        if not filters:
+            rows = self._kept(cursor, engine, parsed, cutoff)
+            if rows is not None:
+                return rows
+        return self._run(cursor, engine, parsed, filters, cutoff, any_term, k)
+
+    @staticmethod
+    def _kept(cursor, engine, parsed, cutoff):
+        """The counts without filters of the whole catalogue, or of a word whose counts are
+        kept (None for any other query), read from what the writer keeps: entries per day
+        (the total, and the recently updated from the cutoff on), per facet value, and the
+        suspended and retired entries (few; in use is the total minus them). Reads no
+        entry but those, however many match."""
+        kept = None
+        if not parsed:
+            days = Sql(f"SELECT d.day, d.entry_count FROM {DAY} d")
+            facets = Sql(
+                f"SELECT f.id AS k, f.entry_count AS n FROM {FACET} f WHERE f.entry_count > 0"
+            )
+            inactive = Sql(f"SELECT e.status_rank FROM {ENTRY} e WHERE e.status_rank > 0")
+        else:
+            kept = engine.kept_term(parsed)
+            if kept is None:
+                return None
+            term = "(SELECT id FROM kept)"
+            days = Sql(f"SELECT d.day, d.entry_count FROM {TERM_DAY} d WHERE d.term_id = {term}")
+            facets = Sql(
+                f"SELECT c.facet_id AS k, c.entry_count AS n FROM {TERM_FACET} c "
+                f"WHERE c.term_id = {term} AND c.entry_count > 0"
+            )
+            matched = engine.matching(parsed, any_term=False)
+            inactive = Sql(
+                f"SELECT m.status_rank FROM ({matched.text}) m WHERE m.status_rank > 0",
+                matched.params,
+            )
+        day = connection.ops.adapt_datefield_value(timezone.localdate(cutoff))
+        # The word's row (KEPT) is read in the same statement: none, and it is counted.
+        sql = (
+            f"SELECT {TOTAL}, 0, COALESCE(sum(d.entry_count), 0) FROM ({days.text}) d "
+            f"UNION ALL SELECT {RECENT}, 0, COALESCE(sum(d.entry_count), 0) "
+            f"FROM ({days.text}) d WHERE d.day >= %s "
+            f"UNION ALL SELECT {STATUSES}, i.status_rank, count(*) FROM ({inactive.text}) i "
+            "GROUP BY i.status_rank "
+            f"UNION ALL SELECT 0, c.k, c.n FROM ({facets.text}) c"
+        )
+        params = [*days.params, *days.params, day, *inactive.params, *facets.params]
+        if kept:
+            sql = f"WITH kept AS ({kept.text}) {sql} UNION ALL SELECT {KEPT}, id, 0 FROM kept"
+            params = [*kept.params, *params]
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+        if kept and not any(kind == KEPT for kind, _key, _n in found):
+            return None
+        rows = {TOTAL: 0, RECENT: 0, STATUSES: {}, "": {}}
+        for kind, key, number in found:
+            if kind == STATUSES:
+                rows[STATUSES][STATUS_OF_RANK[key]] = number
+            elif kind in (TOTAL, RECENT):
+                rows[kind] = number
+            elif kind != KEPT:
+                rows[""][int(key)] = number
+        in_use = rows[TOTAL] - sum(rows[STATUSES].values())
+        if in_use:
+            rows[STATUSES][Status.IN_USE] = in_use
+        return rows
+
+    @staticmethod
+    def _where(engine, filters, cutoff, isbns=(), alias="e"):
+        """The condition on entries ``alias`` for every selected facet and the ISBNs asked
+        for: what a page's rows must satisfy (the counts test them as columns of m)."""
+        conditions, params = ["1 = 1"], []
+        for key, values in filters.items():
+            if key == RECENTLY_UPDATED:
+                conditions.append(f"{alias}.updated_at >= %s")
+                params.append(_datetime(cutoff))
+            elif key == STATUS:
+                ranks = [STATUS_RANK[v] for v in values if v in STATUS_RANK] or [-1]
+                conditions.append(f"{alias}.status_rank IN ({', '.join(map(str, ranks))})")
+            else:
+                placeholders = ", ".join(["%s"] * len(values))
+                ids = f"SELECT id FROM {FACET} WHERE facet = %s AND value IN ({placeholders})"
+                conditions.append(engine.any_of(f"{alias}.facet_ids", ids))
+                params += [key, *values]
+        if isbns:
+            conditions.append(f"{alias}.isbn IN ({', '.join(['%s'] * len(isbns))})")
+            params += list(isbns)
+        return Sql(" AND ".join(conditions), params)
+
+    @staticmethod
+    def _newest(cursor, engine, where, k):
+        """The first ``k`` entries satisfying ``where``, most recently updated first (in use
+        before suspended and retired): browsing without words, read along an index."""
+        cursor.execute(
+            f"SELECT e.id, e.status_rank, 0.0, e.boost, e.title FROM {ENTRY} e "
+            f"WHERE {where.text} "
+            f"ORDER BY e.status_rank, e.updated_at DESC, e.title{engine.binary}, e.id LIMIT %s",
+            [*where.params, k],
+        )
+        return [Ranked(*row) for row in cursor.fetchall()]
+
+    def _run(self, cursor, engine, parsed, filters, cutoff, any_term, k):
+        """The one counting statement of a request, over the matches: see ``_counts``. When
+        the engine ranks every match anyway (``ranks_every_match``), it also returns the
+        first ``k`` in result order: {PAGE: [(id, score)]}."""
+        ranked = bool(parsed.terms) and engine.ranks_every_match(parsed, any_term)
         # Nothing narrows the match (browsing facets without words): m is the whole catalogue
         # and its unfiltered facet counts are the catalogue-wide ones kept on CatalogueFacet.
         whole_catalogue = not parsed.terms and not parsed.isbns
         if parsed.terms:
-            matching = engine.matching(parsed, any_term)
+            matching = engine.matching(parsed, any_term, ranked=ranked)
         else:
-            matching = Sql(
-                "SELECT e.id, e.facet_ids, e.updated_at, e.status_rank, e.title, "
-                f"0.0 AS score FROM {ENTRY} e"
-            )
+            matching = Sql(f"SELECT e.id, e.facet_ids, e.updated_at, e.status_rank FROM {ENTRY} e")
         if parsed.isbns:
             placeholders = ", ".join(["%s"] * len(parsed.isbns))
             glue = " AND " if parsed.terms else " WHERE "
@@ -753,22 +1059,16 @@ class DatabaseBackend:
             else:
                 counts = self._unfiltered_counts(engine, kept is not None)
             parts.append(Sql(f"SELECT {number}, c.k, c.n, 0.0 FROM ({counts}) AS c"))
-        page_filter = self._filter(filters, alias="p")
-        title = f"p.title{engine.binary}"
-        order = (
-            f"p.status_rank, p.score DESC, {title}"
-            if parsed.terms
-            else f"p.status_rank, p.updated_at DESC, {title}"
-        )
-        parts.append(
-            Sql(
-                f"SELECT {PAGE}, p.id, row_number() OVER (ORDER BY {order}), p.score "
-                f"FROM (SELECT p.id, p.status_rank, p.score, p.updated_at, p.title "
-                f"FROM m AS p WHERE {page_filter} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s) AS p",
-                [limit, offset],
+        if ranked:
+            order = f"p.status_rank, p.score DESC, p.boost DESC, p.title{engine.binary}, p.id"
+            parts.append(
+                Sql(
+                    f"SELECT {PAGE}, p.id, row_number() OVER (ORDER BY {order}), p.score "
+                    f"FROM (SELECT * FROM m AS p WHERE {self._filter(filters, alias='p')} "
+                    f"ORDER BY {order} LIMIT %s) AS p",
+                    [k],
+                )
             )
-        )
         sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(
             f"SELECT * FROM ({p.text}) AS part{i}" for i, p in enumerate(parts)
         )
@@ -779,19 +1079,22 @@ class DatabaseBackend:
             *(x for p in parts for x in p.params),
         ]
         cursor.execute(sql, params)
-        rows = {TOTAL: 0, RECENT: 0, PAGE: [], STATUSES: {}}
+        rows = {TOTAL: 0, RECENT: 0, STATUSES: {}}
+        page = []
         for kind, key, number, score in cursor.fetchall():
-            if kind == TOTAL:
+            if kind == PAGE:
+                page.append((number, key, score))
+            elif kind == TOTAL:
                 rows[TOTAL] = number
             elif kind == RECENT:
                 rows[RECENT] = number
-            elif kind == PAGE:
-                rows[PAGE].append((number, key, float(score or 0.0)))
             elif kind == STATUSES:
                 if number:
                     rows[STATUSES][STATUS_OF_RANK[key]] = number
             else:
                 rows.setdefault(scopes[kind], {})[int(key)] = number
+        if ranked:
+            rows[PAGE] = [(entry_id, score) for _position, entry_id, score in sorted(page)]
         return rows
 
     @staticmethod
