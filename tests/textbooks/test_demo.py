@@ -104,17 +104,3 @@ def test_the_g71_leaf_plays_the_real_demo_media(client, settings, tmp_path):
     package = html.split("<iframe", 1)[1].split('src="', 1)[1].split('"', 1)[0]
     page = client.get(package).content
     assert page == (demo / "feed-rate-calculator" / "index.html").read_bytes()
-
-
-def test_the_demo_retirement_is_shown_to_teachers_with_its_successor(client):
-    """The demo's retired textbook had never been published: teachers got a 404 instead of
-    the retired notice, its successor and its last edition (issue 16)."""
-    call_command("load_demo", stdout=open("/dev/null", "w"))
-    retired = Textbook.objects.get(slug="cnc-lathe-2019")
-    successor = Textbook.objects.get(slug="cnc-lathe-secondary")
-    response = client.get(retired.page.url)
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "本教材已退出目录" in page
-    assert f'href="{successor.page.url}"' in page
-    assert client.get(f"/textbooks/{retired.slug}/editions/1.0/").status_code == 200
