@@ -48,7 +48,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -617,13 +617,17 @@ class _Capped:
         raise SessionAborted("session length reached")
 
 
-def run(base, total, clients, seed):
+def run(base, total, clients, seed, progress=False):
     """Play the sessions; return (samples, seconds, writes checked in the database)."""
     sessions = plan_sessions(total, seed)
     before = writes()
     start = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        played = list(pool.map(lambda s: play(base, s), sessions))
+        futures = [pool.submit(play, base, session) for session in sessions]
+        for done, _future in enumerate(as_completed(futures), 1):
+            if progress and done % max(1, len(sessions) // 10) == 0:
+                print(f"  {done}/{len(sessions)} sessions", file=sys.stderr, flush=True)
+        played = [future.result() for future in futures]
     seconds = time.perf_counter() - start
     samples = [sample for _name, session in played for sample in session]
     after = writes()
@@ -742,7 +746,11 @@ def main():
     server = start_server(options.port) if options.server else None
     try:
         samples, seconds, checked = run(
-            f"http://127.0.0.1:{options.port}", options.requests, options.clients, options.seed
+            f"http://127.0.0.1:{options.port}",
+            options.requests,
+            options.clients,
+            options.seed,
+            progress=True,
         )
     finally:
         if server is not None:
