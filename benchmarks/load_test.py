@@ -43,9 +43,11 @@ import math
 import os
 import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -702,12 +704,14 @@ def report(samples, seconds, checked, stdout=print):
 
 def start_server(port):
     """``manage.py runserver`` (threaded) on 127.0.0.1:``port``, ready to answer."""
+    log = tempfile.NamedTemporaryFile("w+", prefix="load_test_runserver_", suffix=".log")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
+        # Runserver logs every request: to a file, since a pipe nobody reads fills up and
+        # blocks every request thread on the logging lock.
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -716,7 +720,8 @@ def start_server(port):
             return server
         except requests.ConnectionError:
             if server.poll() is not None:
-                raise SystemExit(f"runserver exited: {server.stderr.read()}") from None
+                log.seek(0)
+                raise SystemExit(f"runserver exited: {log.read()}") from None
             time.sleep(0.5)
     server.terminate()
     raise SystemExit("runserver did not answer within 120 s")
@@ -743,6 +748,8 @@ def main():
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         prepare(options.requests)
         return
+    # Stopped by a signal, still stop the server (the finally below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     server = start_server(options.port) if options.server else None
     try:
         samples, seconds, checked = run(
