@@ -83,6 +83,13 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# SQLite, the embedded default, behind a threaded server: each transaction takes the write lock
+# as it begins and waits up to 20 s for it. With SQLite's default (deferred) two transactions
+# that read, then write, fail at once with "database is locked": the load test saw a 500 on a
+# selection approval and a reviewer's opinion refused as a conflict.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
