@@ -90,6 +90,12 @@ DATABASES = {
 SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+# PostgreSQL: no JIT compilation. It starts above a planner cost that whole-catalogue statements
+# reach (100,000 textbooks) and then compiles for longer than they run: the sweep's status sync
+# spent 376 ms compiling a 220 ms statement (EXPLAIN ANALYZE, benchmarks/README.md).
+POSTGRES_OPTIONS = {"options": "-c jit=off"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = POSTGRES_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
