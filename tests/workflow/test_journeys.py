@@ -187,7 +187,7 @@ def test_administrator_assigns(live_server, browser_page, stage, screenshots):
     page.get_by_role("link", name="数控车削加工").click()
     page.get_by_role("link", name="分配审核专家").first.click()
     # all_inner_texts() does not wait: read the options once the assign form has loaded.
-    page.wait_for_selector("select[name=reviewer] option[disabled]")
+    page.wait_for_selector("select[name=reviewer] option[disabled]", state="attached")
     options = page.locator("select[name=reviewer] option")
     labels = options.all_inner_texts()
     assert "吴芳" in labels and "赵磊" in labels
