@@ -1,17 +1,35 @@
-"""The demo data: loads into an empty database, twice without duplicates, and is served."""
+"""The demo data: loads into an empty database, twice without duplicates, reaches the public
+through the review workflow as editions, and is served.
+
+One load for the module (``demo_catalogue``, rolled back at its end): loading the demo is the
+suite's most expensive step."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from wagtail.models import Page
 
 from media.models import MediaAsset
 from textbooks.blocks import FormulaBlock
 from textbooks.models import Course, Institution, Major, Textbook, TextbookPage, UnitPage
+from workflow.models import AuditLogEntry, CaseState, Edition, ReviewCase
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalogue")]
 
-COUNTED = [Major, Course, Institution, Textbook, TextbookPage, UnitPage, Page, MediaAsset]
+COUNTED = [
+    Major,
+    Course,
+    Institution,
+    Textbook,
+    TextbookPage,
+    UnitPage,
+    Page,
+    MediaAsset,
+    Edition,
+    ReviewCase,
+    AuditLogEntry,
+]
 
 
 def counts():
@@ -21,7 +39,6 @@ def counts():
 
 
 def test_load_demo_twice_creates_nothing_new_the_second_time():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
     first = counts()
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert counts() == first
@@ -29,8 +46,26 @@ def test_load_demo_twice_creates_nothing_new_the_second_time():
     assert first["Major"] >= 4
 
 
+def test_demo_textbooks_are_published_as_reviewed_editions():
+    # Every textbook but the one the demo retires before publication (cms/demo DEMO_RETIRED).
+    for textbook in Textbook.objects.exclude(slug="cnc-lathe-2019"):
+        current = Edition.objects.current().get(textbook=textbook)
+        assert current.version == ("1.1" if textbook.slug == "cnc-programming" else "1.0")
+        live = {leaf.pk: leaf.live_revision_id for leaf in UnitPage.objects.child_of(textbook.page)}
+        assert live == {row.page_id: row.revision_id for row in current.leaves.all()}
+    cnc = Edition.objects.get(textbook__slug="cnc-programming", major=1, minor=0)
+    assert cnc.successor.version == "1.1"
+    # Published, but for the corrective case the demo's failed sampling check opened.
+    [corrective] = ReviewCase.objects.exclude(state=CaseState.PUBLISHED)
+    assert (corrective.kind, corrective.state) == ("corrective", CaseState.DRAFT)
+    assert corrective.sampling_checks.get().state == "rectifying"
+    published = AuditLogEntry.objects.filter(
+        to_state="published", content_type=ContentType.objects.get_for_model(ReviewCase)
+    )
+    assert published.count() == Edition.objects.count()
+
+
 def test_demo_covers_every_form_tier_and_the_required_kinds_of_textbook():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
     textbooks = Textbook.objects.all()
     assert textbooks.filter(is_loose_leaf=True).exists()
     assert textbooks.filter(is_workbook=True).exists()
@@ -45,7 +80,6 @@ def test_demo_covers_every_form_tier_and_the_required_kinds_of_textbook():
 
 
 def test_site_root_textbook_leaf_and_admin_login_answer(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
     textbook_page = TextbookPage.objects.get(textbook__slug="cnc-programming")
     leaf = UnitPage.objects.child_of(textbook_page).get(slug="unit-2-g71")
 
@@ -61,7 +95,6 @@ def test_site_root_textbook_leaf_and_admin_login_answer(client):
 
 
 def test_demo_accounts_log_in_with_the_documented_password(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
     for username in ["national", "province", "author", "reviewer", "political", "committee"]:
         assert client.login(username=username, password="demo-pass-2026"), username
         assert client.get("/admin/").status_code == 200, username
@@ -69,7 +102,6 @@ def test_demo_accounts_log_in_with_the_documented_password(client):
 
 
 def test_every_demo_formula_converts_and_the_g71_leaf_shows_it_as_mathml(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
     formulas = [
         block.value
         for leaf in UnitPage.objects.all()
@@ -85,9 +117,7 @@ def test_every_demo_formula_converts_and_the_g71_leaf_shows_it_as_mathml(client)
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"' in body
 
 
-def test_the_g71_leaf_plays_the_real_demo_media(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+def test_the_g71_leaf_plays_the_real_demo_media(client, settings):
     leaf = UnitPage.objects.get(slug="unit-2-g71")
     html = client.get(leaf.url).content.decode()
     demo = settings.BASE_DIR / "cms" / "demo" / "media"

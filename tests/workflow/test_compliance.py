@@ -19,7 +19,8 @@ from workflow.models import (
 )
 from workflow.services import sampling, selection
 
-pytestmark = pytest.mark.django_db
+# One demo load for the module (rolled back at its end); each test in a savepoint inside it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalogue")]
 
 IN_FORCE = {"filed", "accepted", "flagged"}
 NOT_LATEST = {"revision_overdue", "suspended", "retired"}
@@ -70,7 +71,6 @@ def independent_counts(province=None):
 
 
 def test_dashboard_export_and_report_show_the_demo_counts(client, django_user_model):
-    call_command("load_demo", stdout=io.StringIO())
     # Make the figures less trivial: one textbook overdue, one due.
     for slug, name in (("cnc-process", "mark_overdue"), ("smart-tax", "give_notice")):
         lifecycle = TextbookLifecycle.objects.get(textbook__slug=slug)
@@ -136,7 +136,6 @@ def test_sampling_coverage_is_the_latest_cycles_checks_over_textbooks_in_use(
 ):
     """The demo's concluded national campaign: per province, checks drawn over the textbooks in
     use when drawn."""
-    call_command("load_demo", stdout=io.StringIO())
     [cycle] = SamplingCampaign.objects.values_list("cycle", flat=True).distinct()
     rows = {row["province"]: row for row in sampling.coverage_by_province(cycle)}
     assert rows, "the demo campaign covers at least one province"
@@ -152,8 +151,10 @@ def test_sampling_coverage_is_the_latest_cycles_checks_over_textbooks_in_use(
     assert f'<th scope="row">{row["label"]}</th><td>{row["coverage"] * 100:.1f}%</td>' in page
 
 
-def test_only_administrators_see_the_dashboard_and_a_bad_province_is_refused(client, users):
-    client.force_login(users["committee"])
+def test_only_administrators_see_the_dashboard_and_a_bad_province_is_refused(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.get(username="committee"))
     assert client.get(reverse("workflow:compliance")).status_code in (302, 403)
     assert client.get(reverse("workflow:compliance_xlsx")).status_code in (302, 403)
     with pytest.raises(CommandError, match="unknown province"):
