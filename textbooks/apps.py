@@ -7,7 +7,8 @@ class TextbooksConfig(AppConfig):
     verbose_name = _("教材目录")
 
     def ready(self):
-        from textbooks import names, publication
+        from textbooks import names, publication, roles
 
         publication.connect()
+        roles.connect()
         names.use_everywhere()

@@ -51,4 +51,32 @@ def user_has_role(user, *roles):
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=roles).exists()
+    return not role_names(user).isdisjoint(roles)
+
+
+def role_names(user):
+    """The names of ``user``'s groups, read once per user object (as Django caches
+    permissions on it): a screen or a service asks several times per request."""
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = user._role_names = frozenset(user.groups.values_list("name", flat=True))
+    return names
+
+
+def forget_role_names(sender, instance, action, reverse, pk_set, **kwargs):
+    """Groups changed through this user object (``user.groups.add``): read them again. Through
+    a group (``group.user_set.add``), other user objects keep theirs until reloaded, as
+    Django's own permission cache does."""
+    if action.startswith("post_") and not reverse:
+        instance.__dict__.pop("_role_names", None)
+
+
+def connect():
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(
+        forget_role_names,
+        sender=get_user_model().groups.through,
+        dispatch_uid="textbooks.roles.forget_role_names",
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cms.demo import catalogue as data
 from cms.demo.content import MEDIA_ASSETS, TEXTBOOKS
+from cms.demo.experts import experts
 from cms.demo.planning import load_planning
 from cms.demo.selection import load_selection
 from media.models import MediaAsset
@@ -32,10 +33,8 @@ from workflow.models import (
     ReviewCase,
     SamplingCampaign,
     SamplingCheck,
-    TrackKind,
 )
 from workflow.services import publish, retirement, review, sampling
-from workflow.services.rules import recusal_reason, reviewer_qualification_error
 
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
 # A demo video's captions (its transcript) and poster, by the video's file name.
@@ -98,17 +97,6 @@ class DemoLoader:
         self.load_retirement()
         return self.users
 
-    def experts(self, textbook, track_kind, case=None):
-        """Demo experts who may sit on ``track_kind`` for ``textbook`` (qualified, not
-        recused)."""
-        return [
-            user
-            for user in self.users.values()
-            if reviewer_qualification_error(user, track_kind) is None
-            and recusal_reason(user, textbook, case) is None
-            and not user.is_superuser
-        ]
-
     def load_sampling(self):
         """Last cycle's national sampling campaign, concluded: every drawn textbook checked
         by one expert, one of them failed and in rectification (a draft corrective case)."""
@@ -125,7 +113,7 @@ class DemoLoader:
         failing = next((drawn[s] for s in DEMO_FAILING_PREFERENCE if s in drawn), checks[0])
         due = timezone.localdate() + datetime.timedelta(days=14)
         for check in checks:
-            inspector = self.experts(check.textbook, TrackKind.SUBJECT)[0]
+            [inspector] = experts(self.users, check.textbook, count=1)
             inspection = sampling.assign_inspector(
                 check, user=national, inspector=inspector, due_date=due
             )
@@ -332,7 +320,9 @@ class DemoLoader:
         case = review.submit(case, user=chief, change_summary=summary, **documents)
         due = timezone.localdate() + datetime.timedelta(days=14)
         for track in case.tracks.all():
-            for reviewer in self.experts(textbook, track.kind, case)[: track.required_reviewers]:
+            for reviewer in experts(
+                self.users, textbook, track.kind, case, count=track.required_reviewers
+            ):
                 assignment = review.assign_reviewer(
                     case, user=national, reviewer=reviewer, track_kind=track.kind, due_date=due
                 )

@@ -6,27 +6,16 @@ import datetime
 
 from django.utils import timezone
 
-from textbooks import roles
+from cms.demo.experts import experts
 from textbooks.models import Course, Institution, Textbook
 from workflow.models import EntryState, PlanBatch
 from workflow.services import WorkflowError, planning
-from workflow.services.rules import recusal_reason
 
 SCORES = [
     {"ideological_soundness": 5, "scientific_accuracy": 5, "suitability": 5},
     {"ideological_soundness": 5, "scientific_accuracy": 4, "suitability": 4},
     {"ideological_soundness": 4, "scientific_accuracy": 3, "suitability": 3},
 ]
-
-
-def _experts(users, textbook):
-    return [
-        u
-        for u in users.values()
-        if not u.is_superuser
-        and roles.user_has_role(u, roles.REVIEWER)
-        and recusal_reason(u, textbook) is None
-    ][:2]
 
 
 def _through_review(batch, admin, users, slugs, statement):
@@ -41,7 +30,7 @@ def _through_review(batch, admin, users, slugs, statement):
     batch = planning.start_expert_review(batch, user=admin)
     due = timezone.localdate() + datetime.timedelta(days=20)
     for entry, scores in zip(batch.entries.order_by("pk"), SCORES, strict=False):
-        for expert in _experts(users, entry.textbook):
+        for expert in experts(users, entry.textbook, count=2):
             assignment = planning.assign_expert(entry, user=admin, expert=expert, due_date=due)
             planning.record_score(
                 assignment,

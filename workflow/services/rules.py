@@ -64,6 +64,18 @@ def wrote_change_set(user, case):
     (the textbook page's included) or any revision of the same page between the last
     published one and the pinned one, whose content a later save carries on."""
     pinned = dict(case.pinned_revisions.values_list("page", "revision"))
+    if case.textbook_revision_id:
+        front = int(
+            Revision.objects.values_list("object_id", flat=True).get(pk=case.textbook_revision_id)
+        )
+        pinned[front] = case.textbook_revision_id
+    saved = list(
+        Revision.page_revisions.filter(
+            user=user, object_id__in=[str(page) for page in pinned]
+        ).values_list("object_id", "pk")
+    )
+    if not saved:  # most reviewers and administrators: no need to find what was published
+        return False
     earlier = Edition.objects.filter(textbook=case.textbook_id).exclude(review_case=case)
     published = dict(
         EditionLeaf.objects.filter(edition__in=earlier, page__in=pinned)
@@ -72,14 +84,7 @@ def wrote_change_set(user, case):
         .values_list("page", "last")
     )
     if case.textbook_revision_id:
-        front = Revision.objects.values_list("object_id", flat=True).get(
-            pk=case.textbook_revision_id
-        )
-        pinned[int(front)] = case.textbook_revision_id
-        published[int(front)] = earlier.aggregate(last=Max("textbook_revision"))["last"]
-    saved = Revision.page_revisions.filter(
-        user=user, object_id__in=[str(page) for page in pinned]
-    ).values_list("object_id", "pk")
+        published[front] = earlier.aggregate(last=Max("textbook_revision"))["last"]
     return any((published.get(int(page)) or 0) < pk <= pinned[int(page)] for page, pk in saved)
 
 
