@@ -6,52 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('textbooks', '0009_membership_roles'),
-        ('workflow', '0014_audit_entries_by_kind_and_time'),
+        ("textbooks", "0009_membership_roles"),
+        ("workflow", "0014_audit_entries_by_kind_and_time"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='samplingcheck',
-            name='workflow_sa_state_b70431_idx',
+            model_name="samplingcheck",
+            name="workflow_sa_state_b70431_idx",
         ),
         migrations.AlterField(
-            model_name='samplingcheck',
-            name='corrective_case',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sampling_checks', to='workflow.reviewcase', verbose_name='整改审核案'),
+            model_name="samplingcheck",
+            name="corrective_case",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sampling_checks",
+                to="workflow.reviewcase",
+                verbose_name="整改审核案",
+            ),
         ),
         migrations.AlterField(
-            model_name='samplingcheck',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作出结论的管理员'),
+            model_name="samplingcheck",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="作出结论的管理员",
+            ),
         ),
         migrations.AlterField(
-            model_name='samplingcheck',
-            name='rectified_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rectified_checks', to='workflow.edition', verbose_name='整改版次'),
+            model_name="samplingcheck",
+            name="rectified_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="rectified_checks",
+                to="workflow.edition",
+                verbose_name="整改版次",
+            ),
         ),
         migrations.AlterField(
-            model_name='samplingcheck',
-            name='textbook',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='sampling_checks', to='textbooks.textbook', verbose_name='教材'),
+            model_name="samplingcheck",
+            name="textbook",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sampling_checks",
+                to="textbooks.textbook",
+                verbose_name="教材",
+            ),
         ),
         migrations.AddIndex(
-            model_name='samplingcheck',
-            index=models.Index(condition=models.Q(('state', 'rectifying')), fields=['rectification_due_on'], name='sampling_check_rectifying_due'),
+            model_name="samplingcheck",
+            index=models.Index(
+                condition=models.Q(("state", "rectifying")),
+                fields=["rectification_due_on"],
+                name="sampling_check_rectifying_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='samplingcheck',
-            index=models.Index(condition=models.Q(('decided_by__isnull', False)), fields=['decided_by'], name='sampling_check_decided_by'),
+            model_name="samplingcheck",
+            index=models.Index(
+                condition=models.Q(("decided_by__isnull", False)),
+                fields=["decided_by"],
+                name="sampling_check_decided_by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='samplingcheck',
-            index=models.Index(condition=models.Q(('corrective_case__isnull', False)), fields=['corrective_case'], name='sampling_check_corrective_case'),
+            model_name="samplingcheck",
+            index=models.Index(
+                condition=models.Q(("corrective_case__isnull", False)),
+                fields=["corrective_case"],
+                name="sampling_check_corrective_case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='samplingcheck',
-            index=models.Index(condition=models.Q(('rectified_by__isnull', False)), fields=['rectified_by'], name='sampling_check_rectified_by'),
+            model_name="samplingcheck",
+            index=models.Index(
+                condition=models.Q(("rectified_by__isnull", False)),
+                fields=["rectified_by"],
+                name="sampling_check_rectified_by",
+            ),
         ),
     ]
