@@ -6,10 +6,10 @@
 Creates the database if needed, migrates it, generates (or reuses) the catalogue of
 ``manage.py generate_catalogue`` (textbooks spread unevenly over 31 provinces, three tiers and
 19 major categories; benchmarks/catalogue.py) and times, each on a fresh cycle, in a
-transaction rolled back afterwards: a national draw (20% of every stratum, written), a provincial
-draw of the largest province after it (sized to reach 50%), a dry run of the national draw
-with its seed (same checksum), and the population query alone. Prints a table; the figures go
-to benchmarks/README.md.
+transaction rolled back afterwards: a national draw (20% of every stratum, written, with the
+foreign-key checks its commit would run), a provincial draw of the largest province after it
+(sized to reach 50%), a dry run of the national draw with its seed (same checksum), and the
+population query alone. Prints a table; the figures go to benchmarks/README.md.
 """
 
 import argparse
@@ -36,7 +36,7 @@ def measure(runs, seed):
     back at the end (the catalogue stays as generated). Returns (rows of (label, times in ms,
     drawn), the provincial row, whether the same seed drew the same sample)."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from workflow.models import CampaignLevel, SamplingCampaign
     from workflow.services import sampling
@@ -54,15 +54,31 @@ def measure(runs, seed):
             created_by=chief,
         )
 
+    def checked(label, campaign_):
+        """Draw and write, then run the foreign-key checks of the rows written, timed apart
+        under ``label``: they wait for commit (DEFERRABLE INITIALLY DEFERRED), which this
+        rolled-back transaction never reaches, and are part of what a draw costs."""
+        result = sampling.draw(campaign_, seed=seed)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        fk_checks.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+        return result
+
+    fk_checks = {}
+
     with transaction.atomic():
-        _pool, times = timed(sampling.population, runs)
-        rows.append(("population query (every textbook in use)", times, len(_pool)))
+        first = campaign(CampaignLevel.NATIONAL)
+        pool, times = timed(lambda: sampling.population(first), runs)
+        rows.append(("population query (every textbook in use)", times, sum(pool.in_use.values())))
 
         def national():
-            return sampling.draw(campaign(CampaignLevel.NATIONAL), seed=seed)
+            return checked("national", campaign(CampaignLevel.NATIONAL))
 
         result, times = timed(national, runs)
         rows.append(("national draw, 20% of each stratum, written", times, len(result.sample)))
+        rows.append(("  then its foreign-key checks (at commit)", fk_checks["national"], None))
         checksums = {result.checksum}
         last = result.campaign
         largest = max(result.provinces, key=lambda row: row.in_use)
@@ -76,7 +92,7 @@ def measure(runs, seed):
 
         def provincial():
             year = next(cycle)
-            sampling.draw(campaign(CampaignLevel.NATIONAL, year=year), seed=seed)
+            checked("before provincial", campaign(CampaignLevel.NATIONAL, year=year))
             started = time.perf_counter()
             result = sampling.draw(
                 campaign(CampaignLevel.PROVINCIAL, largest.province, year=year), seed=seed
@@ -116,7 +132,8 @@ def main():
     print(f"\n{args.textbooks} textbooks, 31 provinces; {args.runs} runs; milliseconds")
     print("| step | p50 | max | drawn |\n|---|---:|---:|---:|")
     for label, times, count in rows:
-        print(f"| {label} | {statistics.median(times):.0f} | {max(times):.0f} | {count} |")
+        drawn = "" if count is None else count
+        print(f"| {label} | {statistics.median(times):.0f} | {max(times):.0f} | {drawn} |")
     print(
         f"\nsame seed, same sample: {same}; "
         f"{row.label}: national {row.national} + provincial {row.provincial} of {row.in_use} "

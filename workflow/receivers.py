@@ -46,8 +46,8 @@ def flag_selections_of_textbook(sender, instance, name, target, **kwargs):
 
 
 @receiver(lifecycles_moved)
-def flag_selections_after_sweep(sender, **kwargs):
-    selection.flag_out_of_service()
+def flag_selections_after_sweep(sender, textbook_ids, **kwargs):
+    selection.flag_out_of_service(textbook_ids)
 
 
 @receiver(edition_published)

@@ -13,8 +13,9 @@ from workflow.models import AuditLogEntry
 
 edition_published = Signal()
 # Sent inside the daily sweep's transaction after its set-based moves (bulk_transition sends
-# no post_transition per row), with ``sender=TextbookLifecycle``. Receivers stay set-based:
-# the sweep's number of queries must not grow with the number of textbooks moved.
+# no post_transition per row), with ``sender=TextbookLifecycle`` and ``textbook_ids=`` (a
+# list: the textbooks whose lifecycles moved). Receivers stay set-based: the sweep's number of
+# queries must not grow with the number of textbooks moved.
 lifecycles_moved = Signal()
 # Sent after the transaction that retired a textbook commits, with ``sender=Textbook``,
 # ``textbook=``, ``successor=`` (a Textbook or None) and ``reason=`` (the retirement

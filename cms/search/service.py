@@ -127,15 +127,17 @@ def retry_backlog():
     return written, len(waiting) - written
 
 
-def lifecycle_changed():
-    """After set-based lifecycle moves (the daily sweep): the database index takes the new
-    statuses in one UPDATE inside the mover's transaction; Elasticsearch, when configured,
-    re-indexes the changed textbooks in a task once that transaction commits."""
+def lifecycle_changed(textbook_ids):
+    """After set-based lifecycle moves of ``textbook_ids`` (the daily sweep): the database
+    index takes their new statuses in one UPDATE inside the mover's transaction;
+    Elasticsearch, when configured, re-indexes the changed textbooks in a task once that
+    transaction commits."""
     database = DatabaseBackend()
     changed = []
     if elasticsearch_backend() is not None:
-        changed = list(database.stale_statuses().values_list("textbook_id", flat=True))
-    database.sync_status()
+        stale = database.stale_statuses(textbook_ids)
+        changed = list(stale.values_list("textbook_id", flat=True))
+    database.sync_status(textbook_ids)
     if changed:
         from cms.search.tasks import index_textbooks
 

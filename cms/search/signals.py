@@ -4,8 +4,9 @@
   current edition pins (documents.build_document), so this is the one content event (pages
   are published only by the workflow, textbooks.publication);
 - a lifecycle transition of one textbook (suspension, retirement, restoration …): its status;
-- workflow's lifecycles_moved, sent by the daily sweep after set-based moves: every entry
-  whose status disagrees with its lifecycle, in one UPDATE (cms.search.service.lifecycle_changed).
+- workflow's lifecycles_moved, sent by the daily sweep after set-based moves: the entries of
+  the textbooks moved whose status disagrees with their lifecycle, in one UPDATE
+  (cms.search.service.lifecycle_changed).
 Deleting a TextbookPage removes its textbook's entries.
 """
 
@@ -37,5 +38,5 @@ def lifecycle_transition(sender, instance, **kwargs):
 
 
 @receiver(lifecycles_moved)
-def lifecycles_moved_in_bulk(sender, **kwargs):
-    service.lifecycle_changed()
+def lifecycles_moved_in_bulk(sender, textbook_ids, **kwargs):
+    service.lifecycle_changed(textbook_ids)

@@ -209,3 +209,88 @@ def test_a_provincial_administrator_draws_only_his_province(users, catalogue):
 def test_the_command_refuses_an_unknown_campaign():
     with pytest.raises(CommandError, match="找不到"):
         call_command("sampling_draw", "--campaign", "999999", stdout=io.StringIO())
+
+
+# --- the draw's result, pinned ---------------------------------------------------------
+# Whatever the implementation, the same seed over the same catalogue must draw the same
+# textbooks: a recorded seed and checksum are the proof that nobody chose. These figures were
+# computed by the first implementation (two reads into Python, ``draw_sample``).
+
+
+def test_the_pure_draw_is_pinned():
+    population, pk = [], 0
+    for i in range(600):
+        pk += 1 + i % 3
+        category = CATEGORIES[(i * 7) % 4]
+        population.append(Candidate(pk, PROVINCES[i % 5], TIERS[(i // 5) % 3], category))
+    samples = cycle(population, 20261201, Decimal("0.2"), Decimal("0.5"))
+    assert {name: checksum(c.pk for c in s)[:16] for name, s in samples.items()} == PINNED_PURE
+
+
+PINNED_PURE = {
+    "national": "c1618aab592a4f1c",
+    "BJ": "6555781552c51889",
+    "GD": "f9846bf842db63d8",
+    "JS": "bbcab7130c98bcf8",
+    "XJ": "21900128eb3f3a68",
+    "ZJ": "bf2bad63bc99fc59",
+}
+
+
+@pytest.fixture
+def mixed_catalogue(users, make_textbook):
+    """36 textbooks over two provinces, three tiers and three categories: a textbook's
+    category is its first major's by code (the lower code decides between two), none without
+    a major; every eleventh is suspended (not in use)."""
+    majors = [
+        Major.objects.create(code=code, name=name, category=category, level="higher_associate")
+        for code, name, category in [
+            ("460103", "数控技术", "装备制造大类"),
+            ("510201", "计算机应用技术", "电子与信息大类"),
+            ("520201", "护理", "医药卫生大类"),
+        ]
+    ]
+    made = []
+    for i in range(36):
+        textbook = make_textbook(
+            users["author"], tier=TIERS[i % 3], province="ZJ" if i % 4 == 0 else "JS"
+        )
+        if i % 5:
+            textbook.majors.add(majors[(i // 3) % 3])
+        if i % 7 == 0:
+            textbook.majors.add(majors[(i // 3 + 1) % 3])
+        made.append(textbook)
+    TextbookLifecycle.objects.filter(textbook__in=made).update(state="in_use")
+    TextbookLifecycle.objects.filter(textbook__in=made[::11]).update(state="suspended")
+    return made
+
+
+def test_the_draw_from_the_database_is_pinned(users, mixed_catalogue):
+    position = {textbook.pk: i for i, textbook in enumerate(mixed_catalogue)}
+
+    def drawn(result):
+        return sorted(position[c.pk] for c in result.sample)
+
+    national = sampling.create_campaign(
+        user=users["national"], cycle=2026, level=CampaignLevel.NATIONAL,
+        national_ratio=Decimal("0.3"),
+    )  # fmt: skip
+    result = sampling.draw(national, seed=20261201)
+    assert drawn(result) == PINNED_NATIONAL
+    assert drawn(sampling.draw(result.campaign, dry_run=True)) == PINNED_NATIONAL
+    assert [(r.province, r.in_use, r.national, r.provincial) for r in result.provinces] == [
+        ("JS", 24, 9, 0),
+        ("ZJ", 8, 0, 0),
+    ]
+    provincial = sampling.create_campaign(
+        user=users["national"], cycle=2026, level=CampaignLevel.PROVINCIAL, province="JS"
+    )
+    result = sampling.draw(provincial, seed=7)
+    assert drawn(result) == PINNED_PROVINCIAL
+    assert [(r.province, r.in_use, r.national, r.provincial) for r in result.provinces] == [
+        ("JS", 24, 9, 3)
+    ]
+
+
+PINNED_NATIONAL = [1, 2, 3, 9, 10, 13, 14, 15, 17]
+PINNED_PROVINCIAL = [7, 27, 35]

@@ -105,7 +105,7 @@ def test_a_suspension_flags_the_filed_plan_and_mails_the_committee(
         )
         from workflow.signals import lifecycles_moved
 
-        lifecycles_moved.send(sender=TextbookLifecycle)
+        lifecycles_moved.send(sender=TextbookLifecycle, textbook_ids=[school_world["textbook"].pk])
     plan.refresh_from_db()
     assert plan.state == "flagged"
     line = plan.lines.get()

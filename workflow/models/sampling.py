@@ -133,11 +133,15 @@ class SamplingCheck(ConcurrentTransitionMixin, models.Model):
     campaign = models.ForeignKey(
         SamplingCampaign, verbose_name=_("抽查"), on_delete=models.CASCADE, related_name="checks"
     )
+    # Indexes: a draw writes some 20,000 rows at once, each into every index of the table, so
+    # the table keeps only those that serve: the textbook is the unique constraint's first
+    # column, and the foreign keys null until a check is decided are indexed where set.
     textbook = models.ForeignKey(
         "textbooks.Textbook",
         verbose_name=_("教材"),
         on_delete=models.PROTECT,
         related_name="sampling_checks",
+        db_index=False,
     )
     # The campaign's cycle, repeated so that the database refuses a textbook drawn twice.
     cycle = models.PositiveSmallIntegerField(_("抽查年度"))
@@ -156,6 +160,7 @@ class SamplingCheck(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     rectification_due_on = models.DateField(_("整改截止日期"), null=True, blank=True)
     corrective_case = models.ForeignKey(
@@ -165,6 +170,7 @@ class SamplingCheck(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="sampling_checks",
+        db_index=False,
     )
     rectified_by = models.ForeignKey(
         "workflow.Edition",
@@ -173,6 +179,7 @@ class SamplingCheck(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="rectified_checks",
+        db_index=False,
     )
 
     class Meta:
@@ -184,7 +191,24 @@ class SamplingCheck(ConcurrentTransitionMixin, models.Model):
                 fields=["textbook", "cycle"], name="one_sampling_check_per_textbook_and_cycle"
             )
         ]
-        indexes = [models.Index(fields=["state", "rectification_due_on"])]
+        indexes = [
+            # The daily sweep's lapsed rectifications; no other query filters on state alone.
+            models.Index(
+                fields=["rectification_due_on"],
+                condition=models.Q(state=CheckState.RECTIFYING),
+                name="sampling_check_rectifying_due",
+            ),
+            *(
+                models.Index(
+                    fields=[name], condition=models.Q(**{f"{name}__isnull": False}), name=index
+                )
+                for name, index in [
+                    ("decided_by", "sampling_check_decided_by"),
+                    ("corrective_case", "sampling_check_corrective_case"),
+                    ("rectified_by", "sampling_check_rectified_by"),
+                ]
+            ),
+        ]
 
     def __str__(self):
         return f"{self.textbook} · {self.campaign}"

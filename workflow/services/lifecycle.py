@@ -172,9 +172,9 @@ def bulk_transition(queryset, name, *, at, by=None, reason=""):
     """Apply FSM transition ``name`` to every row of ``queryset`` that may take it.
 
     Per source state the transition allows: lock the rows, write one audit entry per row
-    (INSERT … SELECT), then move them (UPDATE guarded by the source state). Returns the
-    number of rows moved. Sources and target come from the @transition declaration, so
-    nothing can move along an edge the state machine does not have.
+    (INSERT … SELECT), then move them (UPDATE guarded by the source state). Returns the pks
+    of the rows moved. Sources and target come from the @transition declaration, so nothing
+    can move along an edge the state machine does not have.
     """
     model = queryset.model
     meta, state_field = _fsm(model, name)
@@ -190,11 +190,11 @@ def bulk_transition(queryset, name, *, at, by=None, reason=""):
         "at",
         "reason",
     ]
-    moved = 0
+    moved = []
     for source, edge in meta.transitions.items():
         rows = queryset.filter(**{state_field: source})
-        count = len(rows.select_for_update().values_list("pk", flat=True))
-        if not count:
+        locked = list(rows.select_for_update().values_list("pk", flat=True))
+        if not locked:
             continue
         select = rows.annotate(
             _ct=Value(content_type.pk, output_field=models.IntegerField()),
@@ -212,8 +212,10 @@ def bulk_transition(queryset, name, *, at, by=None, reason=""):
                 f"INSERT INTO {connection.ops.quote_name(audit.db_table)} ({quoted}) {sql}", params
             )
         # The one place a state column is written in bulk: guarded by the source state and
-        # preceded by the audit rows above, exactly as the per-object transition would.
-        moved += rows.update(**{state_field: edge.target})
+        # preceded by the audit rows above, exactly as the per-object transition would. The
+        # rows are locked, so the UPDATE moves exactly those.
+        rows.update(**{state_field: edge.target})
+        moved += locked
     return moved
 
 
@@ -427,17 +429,25 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
     with in_record_language():
         reason = _("每日巡检（%s）") % as_of.isoformat()
     with transaction.atomic():
+        moved = []  # lifecycle pks
         for name, rows in steps:
             if progress:
                 progress(name)
             if dry_run:
                 result.moved[name] = movable(rows, name).count()
             else:
-                result.moved[name] = bulk_transition(rows, name, at=at, reason=reason)
+                pks = bulk_transition(rows, name, at=at, reason=reason)
+                result.moved[name] = len(pks)
+                moved += pks
         if not dry_run:
-            _analyze_if_many(sum(result.moved.values()), TextbookLifecycle, AuditLogEntry)
-        if not dry_run and any(result.moved.values()):
-            lifecycles_moved.send(sender=TextbookLifecycle)  # e.g. the search index status
+            _analyze_if_many(len(moved), TextbookLifecycle, AuditLogEntry)
+        if moved:
+            # E.g. the search index status: the receivers look at these textbooks only, not
+            # at the whole catalogue (0.3–0.4 s each at 100,000 textbooks for a hundred moved).
+            textbook_ids = TextbookLifecycle.objects.filter(pk__in=moved).values_list(
+                "textbook_id", flat=True
+            )
+            lifecycles_moved.send(sender=TextbookLifecycle, textbook_ids=list(textbook_ids))
         if progress:
             progress("propose_retirement")
         candidates = _retirement_candidates(as_of)
@@ -455,7 +465,7 @@ def sweep(as_of=None, *, dry_run=False, progress=None):
         else:
             with in_record_language():
                 note = _("整改期限已过，未发布整改版")
-            result.lapsed = bulk_transition(lapsed, "lapse", at=at, reason=note)
+            result.lapsed = len(bulk_transition(lapsed, "lapse", at=at, reason=note))
             _propose_for_lapsed(at, as_of)
         if progress:
             progress("notify")

@@ -363,9 +363,9 @@ def flag_textbook(textbook, state_label):
     return flag_lines(_open_lines().filter(edition__textbook=textbook), reason)
 
 
-def flag_out_of_service():
-    """After a bulk move of lifecycles: flag every line whose textbook is now suspended or
-    retired (set-based, for the daily sweep)."""
+def flag_out_of_service(textbook_ids):
+    """After a bulk move of the lifecycles of ``textbook_ids``: flag every line selecting one
+    of them that is now suspended or retired (set-based, for the daily sweep)."""
     from workflow.models import TextbookLifecycle
 
     with in_record_language():
@@ -373,7 +373,8 @@ def flag_out_of_service():
     out = TextbookLifecycle.objects.filter(
         textbook=OuterRef("edition__textbook"), state__in=selection_rules.OUT_OF_SERVICE
     )
-    return flag_lines(_open_lines().filter(Exists(out)), reason)
+    lines = _open_lines().filter(edition__textbook__in=textbook_ids)
+    return flag_lines(lines.filter(Exists(out)), reason)
 
 
 def flag_superseded(edition):

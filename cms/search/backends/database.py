@@ -718,21 +718,23 @@ class DatabaseBackend:
             _count_days([entry.updated_day for entry in created], +1)
 
     @staticmethod
-    def stale_statuses():
-        """Entries whose status disagrees with their textbook's lifecycle state. Through a
-        join, not a subquery per entry: the daily sweep asks it of the whole catalogue (0.8 s
-        of subqueries at 100,000 entries)."""
+    def stale_statuses(textbook_ids):
+        """The entries of ``textbook_ids`` whose status disagrees with their textbook's
+        lifecycle state. Through a join, not a subquery per entry (0.8 s of subqueries over
+        the whole catalogue at 100,000 entries); of the textbooks the sweep moved only, not of
+        the whole catalogue (0.3–0.4 s a day at 100,000 entries for a hundred moved)."""
         state = "textbook__lifecycle__state"
-        return CatalogueEntry.objects.annotate(
+        entries = CatalogueEntry.objects.filter(textbook_id__in=textbook_ids)
+        return entries.annotate(
             derived_status=_status_case("status", state),
             derived_note=_status_case("status_note", state),
         ).exclude(status=F("derived_status"), status_note=F("derived_note"))
 
-    def sync_status(self):
-        """Bring every entry's status in line with its textbook's lifecycle: one set-based
-        UPDATE of the entries that disagree, whatever their number (the daily sweep moves
+    def sync_status(self, textbook_ids):
+        """Bring the entries of ``textbook_ids`` in line with their textbooks' lifecycles: one
+        set-based UPDATE of those that disagree, whatever their number (a catch-up sweep moves
         thousands at once). Returns the number of entries changed."""
-        stale = self.stale_statuses()
+        stale = self.stale_statuses(textbook_ids)
         return CatalogueEntry.objects.filter(pk__in=stale.values("pk")).update(
             **status_from_lifecycle()
         )
