@@ -25,10 +25,12 @@ import datetime
 import json
 import multiprocessing
 import os
+import queue
 import random
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -170,12 +172,47 @@ def bulk_load(models_):
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
-            for table, name, definition in foreign_keys:
-                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        # Indexes of a table may be built at once (their SHARE locks agree), then the keys;
+        # none of these tables names another that names it back, so two ALTERs cannot
+        # wait for each other.
+        at_once(
+            # The GIN indexes, the slowest to build, first
+            sorted(
+                (d.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1) for _n, d in indexes),
+                key=lambda d: "USING gin" not in d,
+            ),
+            setup="SET maintenance_work_mem = '256MB'",
+        )
+        at_once(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+            for table, name, definition in foreign_keys
+        )
+
+
+def at_once(statements, setup=None):
+    """``statements`` in order, each run on the first of two connections free (threads: the
+    server does the work): index builds, key checks and vacuums each keep one core busy."""
+    pending = queue.SimpleQueue()
+    for statement in statements:
+        pending.put(statement)
+
+    def drain():
+        try:
+            with connection.cursor() as cursor:
+                if setup:
+                    cursor.execute(setup)
+                while True:
+                    try:
+                        statement = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    cursor.execute(statement)
+        finally:
+            connection.close()  # this thread's own
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(drain) for _ in range(2)]:
+            done.result()
 
 
 class Table:
@@ -420,7 +457,7 @@ class Generator:
     # -- the textbooks --------------------------------------------------------------------
 
     def run(self):
-        started = time.perf_counter()
+        started = self.phase_started = time.perf_counter()
         with transaction.atomic():
             self.reference_data()
         leaves = self.leaves
@@ -466,8 +503,8 @@ class Generator:
                     bar.update(min(self.n, (chunk + 1) * BATCH))
             for table in self.tables.values():
                 table.advance_sequence()
-            if self.progress:
-                sys.stderr.write("building indexes and foreign keys …\n")
+            self.phase("textbooks")
+        self.phase("indexes and foreign keys")
         # The plans and batches draw from their own stream, whatever wrote the chunks.
         self.rng = random.Random(f"{self.seed}/plans")
         self.by_course, self.by_tier = by_course, by_tier
@@ -480,10 +517,18 @@ class Generator:
             self.selections()
             self.planning()
         service.refresh_terms()
+        self.phase("plans and kept words")
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            # What autovacuum does after a bulk load: statistics and the visibility map.
+            # What autovacuum does after a bulk load: statistics and the visibility map;
+            # table by table, the largest first, on two connections.
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+                cursor.execute(
+                    "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = "
+                    "current_schema() ORDER BY pg_total_relation_size(quote_ident(tablename)) DESC"
+                )
+                tables = [table for (table,) in cursor.fetchall()]
+            at_once(f"VACUUM ANALYZE {table}" for table in tables)
+            self.phase("VACUUM ANALYZE")
         return Summary(
             self.n,
             self.leaves,
@@ -492,6 +537,13 @@ class Generator:
             seconds=time.perf_counter() - started,
             states=state_counts(),
         )
+
+    def phase(self, done):
+        """On the progress stream: how long the phase just ``done`` took (where time goes)."""
+        now = time.perf_counter()
+        if self.progress:
+            sys.stderr.write(f"{done}: {now - self.phase_started:.0f} s\n")
+        self.phase_started = now
 
     def chunks(self, chunks):
         """Each chunk's (by_course, by_tier), in chunk order. On PostgreSQL outside a
@@ -773,7 +825,10 @@ class Generator:
 
         def page(kind, page_id, rev_id, page_title, page_slug, page_path, page_depth, numchild,
                  page_url_path, **own):  # fmt: skip
-            key = uuid.UUID(int=rng.getrandbits(128), version=4)
+            # Random but for its first 48 bits, the page id: unique (the key is indexed with
+            # the locale), and in order, so that each chunk appends to that index instead of
+            # writing all over it (at 2 million pages, larger than PostgreSQL's buffers).
+            key = uuid.UUID(int=page_id << 80 | rng.getrandbits(80), version=4)
             common = {
                 "path": page_path,
                 "depth": page_depth,
