@@ -76,6 +76,8 @@ from workflow.services.selection import current_term
 
 SLUG_PREFIX = "gen-"
 BATCH = 1000
+# Processes writing chunks at once (one per core, up to this): each holds a connection.
+MAX_WORKERS = 4
 
 CATEGORIES = [
     "农林牧渔大类", "资源环境与安全大类", "能源动力与材料大类", "土木建筑大类", "水利大类",
@@ -552,7 +554,7 @@ class Generator:
         one after the other left a core idle. Elsewhere (SQLite, a test's transaction): one
         after the other, here. Either way the catalogue is the same: each chunk has its own
         random stream and id ranges, and writes its index entries in chunk order."""
-        workers = min(os.cpu_count() or 1, len(chunks))
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(chunks))
         if connection.vendor != "postgresql" or connection.in_atomic_block or workers < 2:
             self.in_order = InOrder()
             yield from map(self.chunk, chunks)
