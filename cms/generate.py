@@ -23,16 +23,20 @@ queries match the same shares of the catalogue), so search figures stay comparab
 
 import datetime
 import json
+import multiprocessing
+import os
+import queue
 import random
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Revision
 
@@ -72,6 +76,8 @@ from workflow.services.selection import current_term
 
 SLUG_PREFIX = "gen-"
 BATCH = 1000
+# Processes writing chunks at once (one per core, up to this): each holds a connection.
+MAX_WORKERS = 4
 
 CATEGORIES = [
     "农林牧渔大类", "资源环境与安全大类", "能源动力与材料大类", "土木建筑大类", "水利大类",
@@ -131,11 +137,16 @@ class Progress:
 
 
 @contextmanager
-def deferred_indexes(models_):
-    """On PostgreSQL, the plain (non-unique) indexes of ``models_``' tables dropped while the
-    rows are loaded and built once afterwards, as a bulk load does: building a GIN or btree
-    index over a million rows costs a fraction of inserting into it row by row. Indexes
-    behind constraints (primary keys, unique) stay. Elsewhere, or inside a transaction: nothing."""
+def bulk_load(models_):
+    """On PostgreSQL, what a bulk load does (the manual's "Populating a Database"): the plain
+    (non-unique) indexes and the foreign keys of ``models_``' tables dropped while the rows
+    are loaded, then the indexes built once and the foreign keys added back, each checked
+    by one join over the whole table. Row by row, each of the 13 or so foreign keys of a
+    leaf (page, revision, manifest) was a lookup and a row lock of the row it names, run at
+    every commit; and building a GIN or btree index over a million rows costs a fraction of
+    inserting into it row by row. Indexes behind constraints (primary keys, unique) stay.
+    Elsewhere, or inside a transaction: nothing. A load cut short leaves them dropped
+    (the database is refused by the next run anyway: use another)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         # Inside a transaction (a test) deferred foreign-key checks forbid the CREATE INDEX.
         yield
@@ -149,23 +160,73 @@ def deferred_indexes(models_):
             [tables],
         )
         indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) "
+            "ORDER BY 1, 2",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        # Indexes of a table may be built at once (their SHARE locks agree), then the keys;
+        # none of these tables names another that names it back, so two ALTERs cannot
+        # wait for each other.
+        at_once(
+            # The GIN indexes, the slowest to build, first
+            sorted(
+                (d.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1) for _n, d in indexes),
+                key=lambda d: "USING gin" not in d,
+            ),
+            setup="SET maintenance_work_mem = '256MB'",
+        )
+        at_once(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+            for table, name, definition in foreign_keys
+        )
+
+
+def at_once(statements, setup=None):
+    """``statements`` in order, each run on the first of two connections free (threads: the
+    server does the work): index builds, key checks and vacuums each keep one core busy."""
+    pending = queue.SimpleQueue()
+    for statement in statements:
+        pending.put(statement)
+
+    def drain():
+        try:
+            with connection.cursor() as cursor:
+                if setup:
+                    cursor.execute(setup)
+                while True:
+                    try:
+                        statement = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    cursor.execute(statement)
+        finally:
+            connection.close()  # this thread's own
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(drain) for _ in range(2)]:
+            done.result()
 
 
 class Table:
     """Rows of one model's own table written set-based, with ids taken in advance: COPY on
     PostgreSQL, executemany elsewhere. Columns the caller leaves out take the field's
-    default (or NULL, or now for auto_now fields), as ``Model.save`` would."""
+    default (or NULL, or now for auto_now fields), as ``Model.save`` would.
 
-    def __init__(self, model):
+    ``per_chunk``: the most rows one chunk of textbooks writes, so that each chunk takes its
+    ids from its own range (``start``) and chunks can be written in any order, or at once;
+    ids left unused at the end of a range are gaps, as rolled-back inserts leave."""
+
+    def __init__(self, model, per_chunk=None):
         self.model = model
         self.table = model._meta.db_table
         self.fields = [f for f in model._meta.local_concrete_fields]
@@ -179,7 +240,12 @@ class Table:
         self.next_id = None
         if isinstance(pk, models.AutoField | models.BigAutoField):
             last = model._base_manager.aggregate(m=models.Max("pk"))["m"] or 0
-            self.next_id = last + 1
+            self.next_id = self.first_id = last + 1
+        self.per_chunk = per_chunk
+
+    def start(self, chunk):
+        if self.next_id is not None:
+            self.next_id = self.first_id + chunk * self.per_chunk
 
     @staticmethod
     def _default(f, now):
@@ -209,11 +275,8 @@ class Table:
                 with cursor.cursor.copy(f"COPY {self.table} ({quoted}) FROM STDIN") as copy:
                     for row in self.rows:
                         copy.write_row(row)
-                if self.next_id is not None:
-                    cursor.execute(
-                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                        [self.table, self.next_id - 1],
-                    )
+                if self.per_chunk is None:
+                    self.advance_sequence()
             else:
                 adapt = [self._adapter(f) for f in self.fields]
                 cursor.executemany(
@@ -224,6 +287,16 @@ class Table:
                     ],
                 )
         self.rows = []
+
+    def advance_sequence(self):
+        """Past the highest id written (PostgreSQL: ids were given, the sequence not used)."""
+        if connection.vendor == "postgresql" and self.next_id is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {self.table}), false)",
+                    [self.table],
+                )
 
     @staticmethod
     def _adapter(f):
@@ -386,25 +459,27 @@ class Generator:
     # -- the textbooks --------------------------------------------------------------------
 
     def run(self):
-        started = time.perf_counter()
+        started = self.phase_started = time.perf_counter()
         with transaction.atomic():
             self.reference_data()
+        leaves = self.leaves
+        # The most rows a chunk of BATCH textbooks writes to each table (Table.per_chunk).
         self.tables = {
-            m: Table(m)
-            for m in (
-                Textbook,
-                Textbook.majors.through,
-                Textbook.courses.through,
-                Textbook.co_developers.through,
-                Page,
-                TextbookPage,
-                UnitPage,
-                Revision,
-                ReviewCase,
-                Edition,
-                EditionLeaf,
-                TextbookLifecycle,
-                RetirementProposal,
+            m: Table(m, per_chunk=BATCH * k)
+            for m, k in (
+                (Textbook, 1),
+                (Textbook.majors.through, 2),
+                (Textbook.courses.through, 1),
+                (Textbook.co_developers.through, 2),
+                (Page, 1 + leaves),
+                (TextbookPage, 1),
+                (UnitPage, leaves),
+                (Revision, 1 + leaves),
+                (ReviewCase, 2),
+                (Edition, 2),
+                (EditionLeaf, 2 * leaves),
+                (TextbookLifecycle, 1),
+                (RetirementProposal, 1),
             )
         }
         last = (
@@ -414,18 +489,27 @@ class Generator:
             .order_by("-path")
             .first()
         )
-        self.next_child = (Page._str2int(last.path[-Page.steplen :]) + 1) if last else 1
-        self.by_course = {}  # course id -> [(textbook id, current edition id, superseded id)]
-        self.by_tier = {t: [] for t in Tier.values}  # tier -> [(textbook id, province)]
+        self.first_child = (Page._str2int(last.path[-Page.steplen :]) + 1) if last else 1
+        # Of every chunk, for the plans: course id -> [(textbook id, current edition id,
+        # superseded id)], tier -> [(textbook id, province)].
+        by_course, by_tier = {}, {t: [] for t in Tier.values}
         bar = Progress(self.n, "textbooks") if self.progress else None
-        with deferred_indexes([*self.tables, CatalogueEntry]):
-            for start in range(0, self.n, BATCH):
-                with transaction.atomic():
-                    self.batch(range(start, min(self.n, start + BATCH)))
+        chunks = range(-(-self.n // BATCH))
+        with bulk_load([*self.tables, CatalogueEntry]):
+            for chunk, (courses, tiers) in zip(chunks, self.chunks(chunks), strict=True):
+                for course, rows in courses.items():
+                    by_course.setdefault(course, []).extend(rows)
+                for tier, rows in tiers.items():
+                    by_tier[tier].extend(rows)
                 if bar:
-                    bar.update(min(self.n, start + BATCH))
-            if self.progress:
-                sys.stderr.write("building indexes …\n")
+                    bar.update(min(self.n, (chunk + 1) * BATCH))
+            for table in self.tables.values():
+                table.advance_sequence()
+            self.phase("textbooks")
+        self.phase("indexes and foreign keys")
+        # The plans and batches draw from their own stream, whatever wrote the chunks.
+        self.rng = random.Random(f"{self.seed}/plans")
+        self.by_course, self.by_tier = by_course, by_tier
         with transaction.atomic():
             Page.objects.filter(pk=self.catalogue.pk).update(
                 numchild=Page.objects.filter(
@@ -435,10 +519,18 @@ class Generator:
             self.selections()
             self.planning()
         service.refresh_terms()
+        self.phase("plans and kept words")
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            # What autovacuum does after a bulk load: statistics and the visibility map.
+            # What autovacuum does after a bulk load: statistics and the visibility map;
+            # table by table, the largest first, on two connections.
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+                cursor.execute(
+                    "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = "
+                    "current_schema() ORDER BY pg_total_relation_size(quote_ident(tablename)) DESC"
+                )
+                tables = [table for (table,) in cursor.fetchall()]
+            at_once(f"VACUUM ANALYZE {table}" for table in tables)
+            self.phase("VACUUM ANALYZE")
         return Summary(
             self.n,
             self.leaves,
@@ -447,6 +539,56 @@ class Generator:
             seconds=time.perf_counter() - started,
             states=state_counts(),
         )
+
+    def phase(self, done):
+        """On the progress stream: how long the phase just ``done`` took (where time goes)."""
+        now = time.perf_counter()
+        if self.progress:
+            sys.stderr.write(f"{done}: {now - self.phase_started:.0f} s\n")
+        self.phase_started = now
+
+    def chunks(self, chunks):
+        """Each chunk's (by_course, by_tier), in chunk order. On PostgreSQL outside a
+        transaction, chunks are built and written by one process per core at once: building
+        the rows in Python and PostgreSQL writing them each take about half the time, and
+        one after the other left a core idle. Elsewhere (SQLite, a test's transaction): one
+        after the other, here. Either way the catalogue is the same: each chunk has its own
+        random stream and id ranges, and writes its index entries in chunk order."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(chunks))
+        if connection.vendor != "postgresql" or connection.in_atomic_block or workers < 2:
+            self.in_order = InOrder()
+            yield from map(self.chunk, chunks)
+            return
+        global _generator
+        _generator, self.in_order = self, InOrder()
+        index_tokens("预热")  # jieba's dictionary loaded once, shared by the forked workers
+        connections.close_all()  # each worker opens its own
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_chunk, chunks)
+
+    def chunk(self, chunk):
+        """Textbooks [chunk × BATCH, …) with everything under them, in one transaction;
+        returns their (by_course, by_tier)."""
+        self.rng = random.Random(f"{self.seed}/{chunk}")
+        self.by_course, self.by_tier = {}, {t: [] for t in Tier.values}
+        for table in self.tables.values():
+            table.start(chunk)
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # A crash loses the last batches, and the run is refused then anyway.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit = off")
+                documents = self.batch(range(chunk * BATCH, min(self.n, (chunk + 1) * BATCH)))
+                # Entries (and the facet values they are the first to name) take their ids
+                # in chunk order; and the catalogue-wide counts are written one chunk at a
+                # time (two writers could each lock rows the other one waits for).
+                self.in_order.wait(chunk)
+                for backend in service.backends():
+                    backend.bulk_index(documents)
+        finally:
+            self.in_order.done(chunk)
+        return self.by_course, self.by_tier
 
     def clocks(self, lifecycle):
         """First edition and maybe a revision since, so that the textbook's state (as the
@@ -562,7 +704,7 @@ class Generator:
                 revised or first, datetime.time(9), tzinfo=datetime.UTC
             )
             page_id, page_rev, leaf_ids, leaf_revs, url = self.pages(
-                textbook_id, title, slug, overview, leaves, domain, chief, published
+                n, textbook_id, title, slug, overview, leaves, chief, published
             )
             editions = [(first, 1, 0, "initial")]
             if revised:
@@ -656,8 +798,7 @@ class Generator:
             )
         for table in t.values():
             table.flush()
-        for backend in service.backends():
-            backend.bulk_index(documents)
+        return documents
 
     def facets(self, majors, course, forms, tier, co, status):
         facets = {
@@ -673,21 +814,23 @@ class Generator:
         }
         return {key: list(dict.fromkeys(pairs)) for key, pairs in facets.items()}
 
-    def pages(self, textbook_id, title, slug, overview, leaves, domain, chief, published):
+    def pages(self, n, textbook_id, title, slug, overview, leaves, chief, published):
         """The live TextbookPage and its UnitPages, one revision each (the published one), at
         materialised paths under the catalogue: what create_textbook, add_child and the
         review workflow's publish would have left. Returns (page id, its revision id, leaf
         ids, their revision ids, url)."""
         t, rng = self.tables, self.rng
         depth = self.catalogue.depth + 1
-        path = Page._get_path(self.catalogue.path, depth, self.next_child)
-        self.next_child += 1
+        path = Page._get_path(self.catalogue.path, depth, self.first_child + n)
         url_path = f"{self.catalogue.url_path}{slug}/"
         stamp = published.isoformat()
 
         def page(kind, page_id, rev_id, page_title, page_slug, page_path, page_depth, numchild,
                  page_url_path, **own):  # fmt: skip
-            key = uuid.UUID(int=rng.getrandbits(128), version=4)
+            # Random but for its first 48 bits, the page id: unique (the key is indexed with
+            # the locale), and in order, so that each chunk appends to that index instead of
+            # writing all over it (at 2 million pages, larger than PostgreSQL's buffers).
+            key = uuid.UUID(int=page_id << 80 | rng.getrandbits(80), version=4)
             common = {
                 "path": page_path,
                 "depth": page_depth,
@@ -861,6 +1004,31 @@ class Generator:
                 )
         batches.flush()
         entries.flush()
+
+
+class InOrder:
+    """Lets chunk k through ``wait`` once chunk k - 1 is ``done``, across processes."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.condition = context.Condition()
+        self.next = context.Value("i", 0, lock=False)
+
+    def wait(self, chunk):
+        with self.condition:
+            self.condition.wait_for(lambda: self.next.value == chunk)
+
+    def done(self, chunk):
+        with self.condition:
+            self.next.value = chunk + 1
+            self.condition.notify_all()
+
+
+_generator = None  # the Generator whose chunks the forked workers write
+
+
+def _chunk(chunk):
+    return _generator.chunk(chunk)
 
 
 def plain(paragraph):

@@ -31,9 +31,10 @@ from functools import reduce
 from operator import or_
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -157,20 +158,29 @@ class Sql:
     params: list = field(default_factory=list)
 
 
+def _weighted(weight):
+    return f"setweight(to_tsvector('simple'::regconfig, COALESCE(%s, '')), '{weight}')"
+
+
+RANK_VECTOR_SQL = f"{_weighted('A')} || {_weighted('B')}"
+VECTOR = SearchVectorField()
+
+
 class PostgresFullText:
     @staticmethod
     def vectors(document):
         """The entry's vectors as expressions of its texts, computed by the INSERT itself: an
         UPDATE after it left a dead row version per write, doubling the table (2,682 pages
-        against 864 compacted at 10,000 entries) and the heap pages every search reads."""
-
-        def vector(text, weight):
-            return SearchVector(Value(text), config="simple", weight=weight)
-
-        title, subject = vector(document.title_text, "A"), vector(document.subject_text, "B")
+        against 864 compacted at 10,000 entries) and the heap pages every search reads.
+        Raw SQL, the same as SearchVector(Value(text), config="simple", weight=w) would
+        write: Django compiled those expressions entry by entry (bulk_index of 1,000 generated
+        entries took 24.6 s with them, 10.9 s without, at load average 7.5–8)."""
+        title, subject, body = document.title_text, document.subject_text, document.body_text
         return {
-            "rank_vector": title + subject,
-            "search_vector": title + subject + vector(document.body_text, "C"),
+            "rank_vector": RawSQL(RANK_VECTOR_SQL, [title, subject], VECTOR),
+            "search_vector": RawSQL(
+                f"{RANK_VECTOR_SQL} || {_weighted('C')}", [title, subject, body], VECTOR
+            ),
         }
 
     def write(self, textbook_ids):
