@@ -37,6 +37,8 @@ class HomePage(Page):
 
 # The catalogue search index lives in cms.search; its models belong to this app.
 from cms.search.models import (  # noqa: E402, F401
+    CatalogueCell,
+    CatalogueCube,
     CatalogueDay,
     CatalogueEntry,
     CatalogueFacet,
