@@ -13,7 +13,10 @@ An archive lives under ``archives/textbook-<id>/<version>/``:
 
 Nothing is overwritten once ``COMPLETE`` exists. A write that fails part-way leaves no
 ``COMPLETE`` (and an incomplete EditionArchive row), so it is never taken for a finished
-archive; writing again replaces the leftovers. A machine that cannot make PDFs (WeasyPrint's
+archive; writing again replaces the leftovers. An archive is only ever taken for the edition
+its manifest names (textbook, version, publication time, leaves at their revisions): one
+left in storage by an earlier database that reused the textbook's id is neither served nor
+overwritten; this edition's archive is written beside it, under a prefix of its own. A machine that cannot make PDFs (WeasyPrint's
 system libraries missing) writes no archive at all rather than one without its print: the
 archive stays incomplete until ``make pdf-deps`` and ``manage.py archive_editions``.
 """
@@ -21,6 +24,7 @@ archive stays incomplete until ``make pdf-deps`` and ``manage.py archive_edition
 import hashlib
 import json
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -30,7 +34,7 @@ from django.utils.translation import gettext as _
 from media import storage
 from textbooks.i18n import in_record_language
 from workflow.models import EditionArchive, EditionAsset
-from workflow.printing import PrintUnavailable, edition_pdf, replacement_pack
+from workflow.printing import PrintUnavailable, edition_pdf, replacement_pack, unavailable_reason
 from workflow.services.assets import edition_assets
 
 logger = logging.getLogger(__name__)
@@ -73,6 +77,29 @@ def archive_prefix(textbook, version):
     return f"{ROOT}textbook-{textbook.pk}/{version}/"
 
 
+def identity(source):
+    """What makes an archive this edition's and no other's, as its manifest records it."""
+    return {
+        "textbook": source.textbook.pk,
+        "version": source.version,
+        "published_at": source.published_at.isoformat() if source.published_at else None,
+        "leaves": [[page.pk, revision.pk] for page, revision in source.leaves],
+    }
+
+
+def manifest_identity(manifest):
+    return {
+        "textbook": manifest.get("textbook", {}).get("id"),
+        "version": manifest.get("version"),
+        "published_at": manifest.get("published_at"),
+        "leaves": [[e["page_id"], e["revision_id"]] for e in manifest.get("leaves", [])],
+    }
+
+
+def is_archive_of(manifest, source):
+    return manifest_identity(manifest) == identity(source)
+
+
 def sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 
@@ -93,15 +120,25 @@ def write_archive(source):
     fails, PrintUnavailable if this machine cannot make PDFs (the archive then stays
     incomplete).
     """
-    prefix = archive_prefix(source.textbook, source.version)
     record, _created = EditionArchive.objects.get_or_create(
-        textbook=source.textbook, version=source.version, defaults={"prefix": prefix}
+        textbook=source.textbook,
+        version=source.version,
+        defaults={"prefix": archive_prefix(source.textbook, source.version)},
     )
-    if record.is_complete or storage.exists(prefix + MARKER):
+    if record.is_complete and is_archive_of(record.manifest, source):
         raise ArchiveExists(
             _("《%(title)s》第 %(version)s 版已归档，归档不可覆盖。")
             % {"title": source.textbook.title, "version": source.version}
         )
+    if record.is_complete or storage.exists(record.prefix + MARKER):
+        # Another edition's archive (an earlier database's, whose ids this one reuses): kept
+        # as it is, never taken for this one's. This one gets a prefix nobody else has.
+        record.prefix = (
+            f"{archive_prefix(source.textbook, source.version)[:-1]}-{secrets.token_hex(4)}/"
+        )
+        record.manifest, record.checksum, record.completed_at = {}, "", None
+        record.save(update_fields=["prefix", "manifest", "checksum", "completed_at"])
+    prefix = record.prefix
     # Made first: without it nothing is written.
     pdf = edition_pdf(source.edition) if source.edition is not None else None
 
@@ -150,7 +187,11 @@ def write_archive(source):
     if not storage.put_bytes(prefix + MARKER, marker, "text/plain"):
         raise ArchiveExists(prefix)  # another writer finished first
     record.manifest, record.checksum, record.completed_at = manifest, checksum, timezone.now()
-    record.save(update_fields=["manifest", "checksum", "completed_at"])
+    # Recorded only if no other writer of this edition recorded its archive meanwhile.
+    if not EditionArchive.objects.filter(pk=record.pk, completed_at__isnull=True).update(
+        prefix=prefix, manifest=manifest, checksum=checksum, completed_at=record.completed_at
+    ):
+        raise ArchiveExists(prefix)
     return record
 
 
@@ -166,11 +207,23 @@ def archive_edition(edition):
         return None
 
 
-def archived_print(edition):
-    """The storage key of ``edition``'s print PDF in its complete archive, or None."""
+def _own_archive(edition, source):
+    """``edition``'s complete archive record, if the one recorded is this edition's."""
     record = EditionArchive.objects.filter(
         textbook_id=edition.textbook_id, version=edition.version, completed_at__isnull=False
     ).first()
+    return record if record is not None and is_archive_of(record.manifest, source) else None
+
+
+def archived_print(edition):
+    """The storage key of ``edition``'s print PDF in its complete archive, the archive
+    written first if the edition has none of its own yet (the task that writes it after
+    publishing failed, or has not run); None when it cannot be written now."""
+    source = source_for_edition(edition)
+    record = _own_archive(edition, source)
+    if record is None and unavailable_reason() is None:
+        archive_edition(edition)  # logged, never raised
+        record = _own_archive(edition, source)
     printed = record.manifest.get("print") if record is not None else None
     return printed["key"] if printed else None
 
@@ -179,7 +232,12 @@ def archived_replacement_pack(old, new):
     """The storage key of the replacement pack from edition ``old`` to ``new``, made from
     their manifests and stored the first time it is asked for (outside the archives, which
     never change once complete). Raises PrintUnavailable, MediaStorageError."""
-    key = f"{PACKS}textbook-{new.textbook_id}/{old.version}-{new.version}.pdf"
+    # Named after both editions' identities, not their ids alone: a pack an earlier database
+    # left under the same ids is another pack.
+    both = json.dumps([identity(source_for_edition(e)) for e in (old, new)]).encode()
+    key = (
+        f"{PACKS}textbook-{new.textbook_id}/{old.version}-{new.version}-{sha256_hex(both)[:16]}.pdf"
+    )
     if not storage.exists(key):
         # Two first requests at once both render; the store keeps the first.
         storage.put_bytes(key, replacement_pack(old, new), "application/pdf")

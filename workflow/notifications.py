@@ -1,4 +1,4 @@
-"""E-mail notifications of the review workflow (Django's e-mail backend).
+"""E-mail notifications of the workflows (Django's e-mail backend).
 
 Called from services through transaction.on_commit, so nothing is sent for a rolled-back
 operation. Users without an e-mail address are skipped. Each mail is written in its
@@ -14,7 +14,7 @@ from wagtail.users.models import UserProfile
 
 from textbooks import scope
 from textbooks.names import display_name
-from workflow.models import CaseKind
+from workflow.models import CaseKind, EntryState
 
 
 def _url(name, *args):
@@ -267,3 +267,57 @@ def check_failed(check):
         )
 
     _send(compose, writers_of(check.textbook))
+
+
+def applicants_of(entry):
+    """Who hears about a planning entry: whoever applied (the editor-in-chief, or the province
+    that recommended it) and the textbook's editor-in-chief."""
+    return list({u.pk: u for u in (entry.applied_by, entry.textbook.editor_in_chief)}.values())
+
+
+def plan_entry_decided(entry, reason=""):
+    """What became of a planning entry: found ineligible (each rule it failed), not
+    recommended (``reason``), or listed when its batch published."""
+
+    def compose():
+        values = {
+            "title": entry.textbook.title,
+            "batch": entry.batch.title,
+            "state": entry.get_state_display(),
+            "tier": entry.get_tier_display(),
+            "url": _url("planning:entry", entry.pk),
+        }
+        if entry.state == EntryState.INELIGIBLE:
+            found = [*entry.check_failures, *([entry.check_note] if entry.check_note else [])]
+            detail = _("未通过的条件：\n%(failures)s") % {
+                "failures": "\n".join(f"- {failure}" for failure in found)
+            }
+        elif entry.state == EntryState.LISTED:
+            detail = _("%(batch)s已公布名单，《%(title)s》列入%(tier)s。") % values
+        else:
+            detail = _("原因：%(reason)s") % {"reason": reason or "—"}
+        return (
+            _("【教材规划】《%(title)s》：%(state)s") % values,
+            _("《%(title)s》在%(batch)s中：%(state)s。") % values
+            + f"\n{detail}\n\n{values['url']}",
+        )
+
+    _send(compose, applicants_of(entry))
+
+
+def plan_expert_assigned(assignment):
+    entry = assignment.entry
+
+    def compose():
+        values = {
+            "title": entry.textbook.title,
+            "batch": entry.batch.title,
+            "due": assignment.due_date.isoformat(),
+            "url": _url("planning:entry", entry.pk),
+        }
+        return (
+            _("【规划评审】《%(title)s》，截止 %(due)s") % values,
+            _("您被分配在%(batch)s中评审《%(title)s》，请于 %(due)s 前评分：\n%(url)s") % values,
+        )
+
+    _send(compose, [assignment.expert])

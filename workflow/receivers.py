@@ -38,11 +38,16 @@ def archive_published_edition(sender, edition, **kwargs):
 
 
 # Selection: a school's filed choice is flagged when its textbook leaves service or a new
-# edition supersedes the one chosen (workflow.services.selection.flag_lines).
+# edition supersedes the one chosen (workflow.services.selection.flag_lines), and the flag a
+# suspension set is cleared when the textbook is restored.
 @receiver(post_transition, sender=TextbookLifecycle)
-def flag_selections_of_textbook(sender, instance, name, target, **kwargs):
-    if "exception" not in kwargs and target in OUT_OF_SERVICE:
-        selection.flag_textbook(instance.textbook, LifecycleState(target).label)
+def flag_selections_of_textbook(sender, instance, name, source, target, **kwargs):
+    if "exception" in kwargs:
+        return
+    if target in OUT_OF_SERVICE:
+        selection.flag_textbook(instance.textbook, target)
+    elif source == LifecycleState.SUSPENDED and name == "restore":
+        selection.unflag_restored(instance.textbook)
 
 
 @receiver(lifecycles_moved)

@@ -29,7 +29,8 @@ def client_address(request):
 
 
 def report(request, slug, version, leaf_slug):
-    """GET: the form; POST: validate, rate-limit, save, then back here with a thank-you."""
+    """GET: the form; POST: validate, rate-limit, save, then back here with a thank-you (or
+    with "already received" when the same report comes again)."""
     edition = get_edition(slug, version)
     row = errata.leaf_in_edition(edition, leaf_slug)
     if row is None:
@@ -46,6 +47,9 @@ def report(request, slug, version, leaf_slug):
                     address=client_address(request),
                     **form.cleaned_data,
                 )
+            except errata.AlreadyReceived as exc:  # a double click or a resent form
+                messages.info(request, exc.message)
+                return redirect(request.path)
             except errata.RateLimited as exc:
                 form.add_error(None, exc.message)
                 status = 429

@@ -3,14 +3,16 @@ the PDF is the one made into the edition's archive when it was published, never 
 again from the live pages; without PDF support the site says how to enable it."""
 
 import hashlib
+import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from media import storage
 from tests.workflow.conftest import add_leaf, edit_leaf, published_edition
 from tests.workflow.test_printing import footer_codes, media_root, pages_text, pdf_tools  # noqa: F401
-from workflow import printing
+from workflow import archives, printing
 from workflow.models import CaseKind, EditionArchive
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +109,8 @@ def test_the_replacement_pack_is_linked_from_the_comparison_and_reprints_changed
     assert thread.title in sheet and "已删除" in sheet
     # Kept once made: the second request is the same file.
     assert body(client.get(pack_url)) == pdf
-    assert storage.exists(f"replacement-packs/textbook-{textbook.pk}/1.0-1.1.pdf")
+    (kept,) = storage.list_keys(f"replacement-packs/textbook-{textbook.pk}/")
+    assert kept.rsplit("/", 1)[1].startswith("1.0-1.1-")  # and both editions' identity
 
     # Backwards, or to itself, there is no pack.
     for old, new in [("1.1", "1.0"), ("1.0", "1.0")]:
@@ -138,3 +141,66 @@ def test_an_unknown_edition_has_no_pdf(client, binder):
         "/textbooks/no-such-book/editions/1.0/print.pdf",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def stale_archive(textbook, version):
+    """A complete archive an earlier database left where this one's textbook (same id) and
+    version would go: another book's print."""
+    prefix = archives.archive_prefix(textbook, version)
+    pdf = b"%PDF-1.7 another database's book"
+    manifest = {
+        "format": 2,
+        "textbook": {"id": textbook.pk, "slug": "old-book", "title": "旧库的书", "isbn": ""},
+        "version": version,
+        "published_at": "2020-01-01T00:00:00+00:00",
+        "leaves": [],
+        "print": {"key": prefix + "print.pdf", "sha256": archives.sha256_hex(pdf), "size": 9},
+        "assets": [],
+    }
+    manifest_bytes = json.dumps(manifest).encode()
+    storage.put_bytes(prefix + "print.pdf", pdf, "application/pdf")
+    storage.put_bytes(prefix + "manifest.json", manifest_bytes, "application/json")
+    marker = f"{archives.sha256_hex(manifest_bytes)}  manifest.json\n".encode()
+    storage.put_bytes(prefix + "COMPLETE", marker, "text/plain")
+    return prefix, pdf
+
+
+def test_an_archive_left_by_an_earlier_database_is_not_taken_for_this_edition(client, binder):
+    textbook = binder["textbook"]
+    stale_prefix, stale_pdf = stale_archive(textbook, "1.0")
+
+    binder["publish"]()
+
+    record = EditionArchive.objects.get(textbook=textbook, version="1.0")
+    assert record.is_complete and record.prefix.startswith(stale_prefix[:-1] + "-")
+    response = client.get(f"/textbooks/{textbook.slug}/editions/1.0/print.pdf")
+    assert response.status_code == 200
+    pdf = body(response)
+    assert (
+        pdf != stale_pdf and hashlib.sha256(pdf).hexdigest() == record.manifest["print"]["sha256"]
+    )
+    assert storage.read(stale_prefix + "print.pdf") == stale_pdf  # never overwritten
+    call_command("verify_archives")  # both verify: each is whole, each the archive it says
+
+
+def test_a_missing_or_foreign_archive_record_is_written_when_the_print_is_asked_for(client, binder):
+    textbook = binder["textbook"]
+    binder["publish"]()
+    url = f"/textbooks/{textbook.slug}/editions/1.0/print.pdf"
+    first = body(client.get(url))
+
+    # A record naming another edition (a restored table, a reused id) is not this one's.
+    EditionArchive.objects.update(
+        manifest={**EditionArchive.objects.get().manifest, "published_at": "2020-01-01"}
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and body(response).startswith(b"%PDF-")
+    record = EditionArchive.objects.get()
+    assert record.is_complete and record.prefix != archives.archive_prefix(textbook, "1.0")
+
+    # No record at all (the archive task never ran): written now, not a 503.
+    EditionArchive.objects.all().delete()
+    response = client.get(url)
+    assert response.status_code == 200 and body(response).startswith(b"%PDF-")
+    assert EditionArchive.objects.get().is_complete
+    assert first.startswith(b"%PDF-")

@@ -62,3 +62,45 @@ def test_search_ranks_it_after_live_textbooks(retired):
     results = service.search("数控铣削编程")
     assert [hit.slug for hit in results.hits] == ["cnc-milling-2", "cnc-milling"]
     assert [hit.status for hit in results.hits] == ["in_use", "retired"]
+
+
+@pytest.fixture
+def retired_unpublished(users, cnc, make_textbook, django_capture_on_commit_callbacks):
+    """Retired before any edition of it was published (as in the demo): no page to keep."""
+    old = make_textbook(
+        users["author"], tier="school", title="数控车削（2019 版）", slug="cnc-2019"
+    )
+    proposal = retirement.propose(
+        old, user=users["national"], reason="author_conduct", note="主编张某学术不端，已查实"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        retirement.retire(
+            proposal, user=users["national"], reason="撤销张某主编资格", successor=cnc["textbook"]
+        )
+    return old
+
+
+def test_an_old_link_to_a_retired_textbook_says_it_left_when_why_and_what_replaces_it(
+    client, retired_unpublished
+):
+    from django.utils import timezone
+
+    for url in ("/textbooks/cnc-2019/", "/textbooks/cnc-2019/unit-1/"):
+        response = client.get(url)
+        assert response.status_code == 410, url
+        html = response.content.decode()
+        assert f"本教材已于 {timezone.localdate():%Y-%m-%d} 退出教材目录，不再供选用。" in html
+        assert "退出原因：教材编写人员方面的原因。" in html
+        assert "张某" not in html  # the case's own words stay in the case
+        assert '替代教材：<a href="/textbooks/cnc-milling/">' in html
+    # Not back in the catalogue: search and the API still do not know it.
+    assert client.get("/api/v1/textbooks/cnc-2019/").status_code == 404
+    assert "cnc-2019" not in client.get("/search/", {"q": "数控车削"}).content.decode()
+    # Other unknown addresses are still plain 404s.
+    assert client.get("/textbooks/no-such-book/").status_code == 404
+
+
+def test_in_english_the_gone_page_speaks_english(client, retired_unpublished):
+    response = client.get("/textbooks/cnc-2019/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 410
+    assert "This textbook left the catalogue on" in response.content.decode()

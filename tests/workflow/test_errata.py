@@ -1,5 +1,7 @@
 """Errata: reports, the rate limit, triage transitions with their audit log, the revision queue."""
 
+import itertools
+
 import pytest
 
 from workflow import services
@@ -11,8 +13,12 @@ from .conftest import SCORES, add_leaf, due, edit_leaf, published_edition, submi
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
+REPORTS = itertools.count()
+
+
 def report(edition, slug="unit-1", address="203.0.113.7", **extra):
-    fields = {"quoted_text": "主轴转速 S100", "correction": "应为 S1000"} | extra
+    """A report of its own each time (the same one sent twice is one erratum)."""
+    fields = {"quoted_text": "主轴转速 S100", "correction": f"应为 S{next(REPORTS)}"} | extra
     return errata.report(edition, slug, address=address, **fields)
 
 
@@ -53,6 +59,15 @@ def test_refused_reports_do_not_count_toward_the_limit(published):
         with pytest.raises(services.WorkflowError):
             report(published["edition"], slug="no-such-leaf")
     report(published["edition"])
+
+
+def test_the_same_report_sent_again_is_the_erratum_already_received(published):
+    same = {"quoted_text": " 主轴转速 S100", "correction": "应为 S1000 ", "contact": "w@x.org"}
+    erratum = report(published["edition"], **same)
+    with pytest.raises(errata.AlreadyReceived, match="已经收到") as received:
+        report(published["edition"], **same)
+    assert received.value.erratum == erratum
+    assert Erratum.objects.count() == 1
 
 
 def test_triage_then_accept_writes_the_audit_log(published):

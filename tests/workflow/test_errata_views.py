@@ -68,13 +68,43 @@ def test_missing_fields_are_named_in_chinese_and_what_was_typed_is_kept(client, 
 
 
 def test_the_rate_limit_says_so(client, published):
-    for _ in range(errata.REPORTS_PER_HOUR):
-        assert client.post(published["url"], REPORT).status_code == 302
+    for n in range(errata.REPORTS_PER_HOUR):
+        assert client.post(published["url"], REPORT | {"correction": f"{n}"}).status_code == 302
     response = client.post(published["url"], REPORT)
     assert response.status_code == 429
     assert "每个网络地址每小时最多提交 5 条" in response.content.decode()
     assert "主轴转速 S100</textarea>" in response.content.decode()
     assert Erratum.objects.count() == errata.REPORTS_PER_HOUR
+
+
+def test_a_report_sent_twice_is_one_erratum_and_the_second_post_says_so(client, published):
+    first = client.post(published["url"], REPORT | {"name": "王老师"}, follow=True)
+    assert "感谢您的勘误报告" in first.content.decode()
+    again = client.post(published["url"], REPORT | {"name": "王老师"}, follow=True)
+    assert again.redirect_chain == [(published["url"], 302)]
+    text = again.content.decode()
+    assert "这条勘误我们已经收到，无需重复提交" in text
+    assert "感谢您的勘误报告！编写团队核实" not in text
+    assert Erratum.objects.count() == 1
+    # Sent again, it cost nothing: the address still has its four other reports this hour.
+    for n in range(errata.REPORTS_PER_HOUR - 1):
+        assert client.post(published["url"], REPORT | {"correction": f"{n}"}).status_code == 302
+    assert Erratum.objects.count() == errata.REPORTS_PER_HOUR
+
+
+def test_a_different_report_or_reporter_is_a_new_erratum(client, published):
+    client.post(published["url"], REPORT)
+    client.post(published["url"], REPORT | {"correction": "应为 S1500"})
+    client.post(published["url"], REPORT | {"name": "李老师"})
+    client.post(published["url"], REPORT, REMOTE_ADDR="198.51.100.9")
+    assert Erratum.objects.count() == 4
+
+
+def test_the_same_report_after_the_window_is_a_new_erratum(client, published):
+    client.post(published["url"], REPORT)
+    Erratum.objects.update(created_at=timezone.now() - errata.RESENT_WITHIN)
+    client.post(published["url"], REPORT)
+    assert Erratum.objects.count() == 2
 
 
 def test_reports_need_the_csrf_token(published):
@@ -177,16 +207,16 @@ def test_each_triager_moves_an_erratum_through_every_action(client, published, r
     u = published["users"]
     login(client, u, role)
 
-    def new():
+    def new(correction):
         return errata.report(
-            published["edition"], "unit-1", address=role, quoted_text="S100", correction="S1000"
+            published["edition"], "unit-1", address=role, quoted_text="S100", correction=correction
         )
 
     def post(erratum, **data):
         url = reverse("workflow:erratum", args=[erratum.pk])
         return client.post(url, {"reason": ""} | data, follow=True)
 
-    original, accepted, declined, duplicate = new(), new(), new(), new()
+    original, accepted, declined, duplicate = (new(c) for c in ("S1000", "S1001", "S10", "S1k"))
     for erratum in (accepted, declined, duplicate):
         post(erratum, action="triage")
     response = post(accepted, action="accept", reason="核实无误")
@@ -289,9 +319,10 @@ def post_at_once(url, posts, monkeypatch):
         monkeypatch.setattr(backend, name, concurrently(getattr(backend, name)))
 
     def send(extra):
+        data = REPORT | {"correction": extra.pop("correction", REPORT["correction"])}
         with one_at_a_time:
             try:
-                return Client().post(url, REPORT, **extra)
+                return Client().post(url, data, **extra)
             finally:
                 connection.close()
 
@@ -325,7 +356,8 @@ def any_cache(request):
 def test_problem_11_ten_simultaneous_reports_from_one_address_five_pass(
     transactional_db, any_cache, published, monkeypatch
 ):
-    responses = post_at_once(published["url"], [{}] * 10, monkeypatch)
+    posts = [{"correction": f"应为 S{n}"} for n in range(10)]  # ten different reports
+    responses = post_at_once(published["url"], posts, monkeypatch)
 
     assert sorted(r.status_code for r in responses) == [302] * 5 + [429] * 5
     for refused in (r for r in responses if r.status_code == 429):
@@ -333,10 +365,17 @@ def test_problem_11_ten_simultaneous_reports_from_one_address_five_pass(
     assert Erratum.objects.count() == 5
 
 
+def test_a_double_click_files_one_erratum(transactional_db, any_cache, published, monkeypatch):
+    responses = post_at_once(published["url"], [{}, {}], monkeypatch)
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert Erratum.objects.count() == 1
+
+
 def test_production_cache_counts_keep_their_hour(production_cache, published):
-    for _ in range(3):
+    for n in range(3):
         errata.report(
-            published["edition"], "unit-1", address="a", quoted_text="S100", correction="S1000"
+            published["edition"], "unit-1", address="a", quoted_text="S100", correction=f"S{n}"
         )
     key = production_cache.make_and_validate_key("errata:reports:" + errata.address_hash("a"))
     with connection.cursor() as cursor:
@@ -355,9 +394,12 @@ def test_problem_11_teachers_behind_the_proxy_are_counted_apart(client, publishe
     settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
     settings.TRUSTED_PROXY_COUNT = 1
 
+    sent = iter(range(100))
+
     def via_proxy(forwarded_for):  # every request reaches Django from the proxy's address
+        data = REPORT | {"correction": f"应为 S{next(sent)}"}  # each a report of its own
         return client.post(
-            published["url"], REPORT, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+            published["url"], data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
         )
 
     for _ in range(errata.REPORTS_PER_HOUR):
@@ -372,7 +414,8 @@ def test_problem_11_teachers_behind_the_proxy_are_counted_apart(client, publishe
 
 def test_without_a_trusted_proxy_header_forwarded_addresses_are_ignored(client, published):
     for n in range(errata.REPORTS_PER_HOUR):
-        client.post(published["url"], REPORT, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        data = REPORT | {"correction": f"{n}"}
+        client.post(published["url"], data, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
     response = client.post(published["url"], REPORT, HTTP_X_FORWARDED_FOR="198.51.100.99")
     assert response.status_code == 429
 

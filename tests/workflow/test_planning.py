@@ -358,3 +358,46 @@ def test_a_filing_without_candidates_needs_no_reason_and_the_province_answers_it
     second = planning.file_school_textbook(user=w["teacher"], **fields)
     second = planning.answer_filing(second, user=users["province"], acknowledge=True)
     assert second.state == FilingState.ACKNOWLEDGED
+
+
+def test_applicants_hear_of_each_decision_and_experts_of_their_assignments(
+    users, make_user, make_textbook, experts, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    admin = users["national"]
+    chiefs = [make_user(f"chief{i}", roles.AUTHOR) for i in range(4)]
+    books = [make_textbook(chief, tier="school") for chief in chiefs[:3]]
+    books.append(make_textbook(chiefs[3], tier="school", kind="exercise_book"))
+    batch = national_batch(admin, quota=1, excluded_kinds=["exercise_book"])
+
+    def mails_to(name):
+        return [(m.subject, m.body) for m in mail.outbox if m.to == [f"{name}@example.org"]]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch, _entries = applied(batch, admin, books)
+        batch = reviewed(batch, admin, experts, [GOOD, GOOD, None, None])
+    assert [mails_to(f"chief{i}") for i in range(3)] == [[], [], []]
+    [(subject, body)] = mails_to("chief3")
+    assert subject == f"【教材规划】《{books[3].title}》：形式审查未通过"
+    assert "练习册不参加本批次遴选。" in body and "/admin/planning/entries/" in body
+    assigned = mails_to("expert1")
+    assert len(assigned) == 3 and all(s.startswith("【规划评审】") for s, _b in assigned)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = planning.start_notice(batch, user=admin)
+    assert mails_to("chief0") == []  # recommended: its news is the list
+    [(subject, body)] = mails_to("chief1")
+    assert subject == f"【教材规划】《{books[1].title}》：未入选" and "按评分排名超出名额" in body
+    [(subject, body)] = mails_to("chief2")
+    assert "多数评审专家不推荐" in body
+
+    mail.outbox.clear()
+    with after_notice(batch), django_capture_on_commit_callbacks(execute=True):
+        planning.publish_batch(batch, user=admin)
+    [(subject, body)] = mails_to("chief0")
+    assert subject == f"【教材规划】《{books[0].title}》：已列入规划"
+    assert "已公布名单" in body and "国家规划教材" in body
+    assert len(mail.outbox) == 1

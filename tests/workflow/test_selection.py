@@ -4,6 +4,7 @@ service or is superseded, and the next term starting from the last one."""
 
 import pytest
 from django.core import mail
+from django.utils.timezone import now
 
 from textbooks import roles
 from textbooks.models import Institution
@@ -116,6 +117,60 @@ def test_a_suspension_flags_the_filed_plan_and_mails_the_committee(
         "member3@example.org",
     ]
     assert school_world["course"].name in mail.outbox[0].body
+
+
+def suspend_then_restore(world, sweep=False):
+    lifecycle = TextbookLifecycle.objects.get(textbook=world["textbook"])
+    if sweep:  # the daily sweep's bulk move, then its signal
+        from workflow.signals import lifecycles_moved
+
+        bulk_transition(TextbookLifecycle.objects.filter(pk=lifecycle.pk), "suspend", at=now())
+        lifecycles_moved.send(sender=TextbookLifecycle)
+        lifecycle.refresh_from_db()
+    else:
+        lifecycle.suspend(by=None, reason="逾期")
+        lifecycle.save()
+    assert lifecycle.state == "suspended"
+    lifecycle.restore(by=world["users"]["national"], reason="发布第 2.0 版")
+    lifecycle.save()
+
+
+@pytest.mark.parametrize(("answered", "sweep"), [(True, False), (False, True)])
+def test_restoring_a_suspended_textbook_clears_the_flags_its_suspension_set(
+    school_world, answered, sweep
+):
+    plan = filed(school_world, draft(school_world))
+    if answered:
+        plan = selection.answer(plan, user=school_world["users"]["province"], accept=True)
+    was = plan.state
+
+    suspend_then_restore(school_world, sweep=sweep)
+
+    plan.refresh_from_db()
+    assert plan.state == was  # filed or accepted again, as before the suspension
+    line = plan.lines.get()
+    assert (line.flagged_at, line.flag_reason, line.flag_cause) == (None, "", "")
+    entry = AuditLogEntry.objects.for_object(plan).get(transition__startswith="unflag")
+    assert (entry.from_state, entry.to_state) == ("flagged", was)
+    assert entry.reason == f"《{school_world['textbook'].title}》恢复使用"
+
+
+def test_restoring_keeps_a_flag_the_suspension_did_not_set(
+    school_world, django_capture_on_commit_callbacks
+):
+    from .conftest import published_edition
+
+    u, textbook = school_world["users"], school_world["textbook"]
+    plan = filed(school_world, draft(school_world))
+    edit_leaf(textbook.page.get_children().first().specific, "第二版内容", u["author"])
+    with django_capture_on_commit_callbacks(execute=True):
+        published_edition(textbook, u["author"], u["reviewer"], u["national"], kind="minor")
+
+    suspend_then_restore(school_world)
+
+    line = SelectionLine.objects.get(plan=plan)
+    assert "第 1.0 版已被第 1.1 版替代" in line.flag_reason and line.flag_cause == "superseded"
+    assert SelectionPlan.objects.get(pk=plan.pk).state == "flagged"
 
 
 def test_retirement_of_one_textbook_flags_its_lines(

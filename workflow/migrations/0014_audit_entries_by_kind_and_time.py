@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('workflow', '0013_video_posters_and_captions'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("workflow", "0013_video_posters_and_captions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditlogentry',
-            index=models.Index(fields=['content_type', 'at'], name='workflow_au_content_2cafda_idx'),
+            model_name="auditlogentry",
+            index=models.Index(
+                fields=["content_type", "at"], name="workflow_au_content_2cafda_idx"
+            ),
         ),
     ]

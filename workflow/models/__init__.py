@@ -42,6 +42,7 @@ from .sampling import (
     SamplingInspection,
 )
 from .selection import (
+    FlagCause,
     Season,
     SelectionApproval,
     SelectionLine,
@@ -63,6 +64,7 @@ __all__ = [
     "SchoolFiling",
     "Season",
     "SelectionApproval",
+    "FlagCause",
     "SelectionLine",
     "SelectionPlan",
     "SelectionState",

@@ -30,6 +30,14 @@ class SelectionState(models.TextChoices):
 
 
 S = SelectionState
+
+
+class FlagCause(models.TextChoices):
+    SUSPENDED = "suspended", _("教材暂停使用")
+    RETIRED = "retired", _("教材退出")
+    SUPERSEDED = "superseded", _("版次被替代")
+
+
 # A plan the school teaches from: what the authority has on file.
 IN_FORCE = [S.FILED, S.ACCEPTED, S.FLAGGED]
 
@@ -128,6 +136,15 @@ class SelectionPlan(ConcurrentTransitionMixin, models.Model):
     def flag(self, *, by=None, reason=""):
         pass
 
+    # A flag cleared (its cause is gone): back to where the plan was when flagged.
+    @transition(state, source=S.FLAGGED, target=S.FILED)
+    def unflag_filed(self, *, by=None, reason=""):
+        pass
+
+    @transition(state, source=S.FLAGGED, target=S.ACCEPTED)
+    def unflag_accepted(self, *, by=None, reason=""):
+        pass
+
 
 class SelectionLine(models.Model):
     """One course of the plan: the edition chosen and how many students will use it."""
@@ -152,6 +169,10 @@ class SelectionLine(models.Model):
     )
     flagged_at = models.DateTimeField(_("标记时间"), null=True, blank=True)
     flag_reason = models.TextField(_("标记原因"), blank=True)
+    # Why, as code: the flag is cleared when its cause is (a suspended textbook restored).
+    flag_cause = models.CharField(
+        _("标记起因"), max_length=20, choices=FlagCause.choices, blank=True
+    )
     # Copied from the previous term's line when that line was flagged.
     carried_flag = models.TextField(_("上一学期的标记"), blank=True)
 

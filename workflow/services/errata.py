@@ -1,10 +1,13 @@
 """Errata: teachers report, the textbook's administrators and writers triage, a revision fixes.
 
-Reports are rate-limited per address (workflow.services.ratelimit). Accepted
+Reports are rate-limited per address (workflow.services.ratelimit), and a report sent again
+(a double click, a resubmitted form) is the erratum already received, not a second one. Accepted
 errata queue for the textbook's next revision: the submit screen lists them, and publishing a
 revision submitted after they were accepted marks those whose leaf it changed fixed in the new
 edition; the others stay queued.
 """
+
+import datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -24,6 +27,9 @@ from workflow.services.errors import (
 from workflow.services.ratelimit import RateLimited, address_hash, within_limit
 
 REPORTS_PER_HOUR = 5
+# The same text from the same reporter on the same leaf within this window is one erratum sent
+# twice; after it, a report of its own (the first may have been declined meanwhile).
+RESENT_WITHIN = datetime.timedelta(hours=1)
 
 ACTION_LABELS = {
     "triage": gettext_lazy("受理"),
@@ -37,6 +43,14 @@ ACTION_LABELS = {
 REPORT_BUSY = gettext_lazy("正在处理其他提交，您的勘误尚未保存，请稍后再次提交。")
 
 
+class AlreadyReceived(WorkflowError):
+    """The report was received before; ``erratum`` is the one on file."""
+
+    def __init__(self, erratum):
+        super().__init__(_("这条勘误我们已经收到，无需重复提交。感谢您的报告！"))
+        self.erratum = erratum
+
+
 def leaf_in_edition(edition, leaf_slug):
     """The manifest row of ``edition`` whose pinned revision has ``leaf_slug``, or None."""
     for row in edition.leaves.select_related("revision"):
@@ -45,30 +59,48 @@ def leaf_in_edition(edition, leaf_slug):
     return None
 
 
+def _received_before(report):
+    """The erratum on file that ``report`` (the fields of a new one) repeats, or None."""
+    return (
+        Erratum.objects.filter(created_at__gte=timezone.now() - RESENT_WITHIN, **report)
+        .order_by("pk")
+        .first()
+    )
+
+
 @conflict_when_busy(REPORT_BUSY)
 def report(edition, leaf_slug, *, address, quoted_text, correction, name="", contact=""):
     """A public report against one leaf of one edition. Raises WorkflowError when the leaf
-    is not in that edition or the address has reported too often this hour."""
+    is not in that edition or the address has reported too often this hour, AlreadyReceived
+    when the same reporter sent the same report on this leaf within RESENT_WITHIN."""
     row = leaf_in_edition(edition, leaf_slug)
     if row is None:
         raise WorkflowError(_("该版次中没有这个活页。"))
-    ip_hash = address_hash(address)
-    if not within_limit("errata:reports", ip_hash, REPORTS_PER_HOUR):
+    fields = {
+        "textbook_id": edition.textbook_id,
+        "leaf_id": row.page_id,
+        "quoted_text": quoted_text.strip(),
+        "correction": correction.strip(),
+        "reporter_name": name.strip(),
+        "reporter_contact": contact.strip(),
+        "reporter_ip_hash": address_hash(address),
+    }
+    # A resent form is answered before the rate limit: it adds nothing, so it costs nothing.
+    if earlier := _received_before(fields):
+        raise AlreadyReceived(earlier)
+    if not within_limit("errata:reports", fields["reporter_ip_hash"], REPORTS_PER_HOUR):
         raise RateLimited(
             _("您提交勘误过于频繁：每个网络地址每小时最多提交 %(n)d 条，请稍后再试。")
             % {"n": REPORTS_PER_HOUR}
         )
-    erratum = Erratum.objects.create(
-        textbook_id=edition.textbook_id,
-        edition=edition,
-        leaf_id=row.page_id,
-        quoted_text=quoted_text.strip(),
-        correction=correction.strip(),
-        reporter_name=name.strip(),
-        reporter_contact=contact.strip(),
-        reporter_ip_hash=ip_hash,
-    )
-    return erratum
+    with transaction.atomic():
+        # A double click sends both posts at once: the edition's row lock makes the second
+        # wait for the first to commit, then find it. (The rate limit stays outside: its
+        # counter is atomic by itself and must not wait on rows.)
+        Edition.objects.select_for_update().filter(pk=edition.pk).first()
+        if earlier := _received_before(fields):
+            raise AlreadyReceived(earlier)
+        return Erratum.objects.create(edition=edition, **fields)
 
 
 def can_triage(user, textbook):

@@ -12,6 +12,7 @@ national batches by national administrators, a province's batches by its adminis
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from textbooks import roles, scope
 from textbooks.i18n import clauses, enumeration, in_record_language
 from textbooks.models import CourseType, InstitutionKind, Textbook, TextbookKind, Tier
+from workflow import notifications
 from workflow.models import (
     BatchState,
     EntryState,
@@ -217,10 +219,14 @@ def _rank(batch, user):
             within_quota = batch.quota is None or rank <= batch.quota
             if entry.backed and within_quota:
                 _move(entry, "recommend", by=user, reason=_("按评分排名在名额内"))
-            elif entry.backed:
-                _move(entry, "pass_over", by=user, reason=_("按评分排名超出名额"))
+                continue
+            # Lazy: recorded in the site language, mailed in each recipient's.
+            if entry.backed:
+                reason = gettext_lazy("按评分排名超出名额")
             else:
-                _move(entry, "pass_over", by=user, reason=_("多数评审专家不推荐"))
+                reason = gettext_lazy("多数评审专家不推荐")
+            _move(entry, "pass_over", by=user, reason=str(reason))
+            transaction.on_commit(partial(notifications.plan_entry_decided, entry, reason))
 
 
 def notice_is_over(batch, now=None):
@@ -260,6 +266,7 @@ def publish_batch(batch, *, user):
         batch.save(update_fields=["published_at"])
         for entry in entries:
             _move(entry, "add_to_list", by=user)
+            transaction.on_commit(partial(notifications.plan_entry_decided, entry))
         listed = Textbook.objects.filter(pk__in=[e.textbook_id for e in entries])
         if batch.tier == PlanTier.PROVINCIAL:  # a national planned textbook stays national
             listed = listed.exclude(tier=Tier.NATIONAL)
@@ -445,7 +452,9 @@ def check_entry(entry, *, user, note="", reject=False):
             entry.check_note = note
             if failures or reject:
                 reason = clauses([*failures, note] if note else failures)
-                return _move(entry, "fail_check", by=user, reason=reason)
+                _move(entry, "fail_check", by=user, reason=reason)
+                transaction.on_commit(lambda: notifications.plan_entry_decided(entry))
+                return entry
             return _move(entry, "pass_check", by=user, reason=note)
 
 
@@ -475,9 +484,11 @@ def assign_expert(entry, *, user, expert, due_date):
             )
         if due_date is None or due_date < timezone.localdate():
             raise WorkflowError(_("截止日期不能早于今天。"))
-        return PlanAssignment.objects.create(
+        assignment = PlanAssignment.objects.create(
             entry=entry, expert=expert, due_date=due_date, assigned_by=user
         )
+        transaction.on_commit(lambda: notifications.plan_expert_assigned(assignment))
+        return assignment
 
 
 def record_score(assignment, *, user, scores, recommend, comment=""):

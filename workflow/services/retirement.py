@@ -9,12 +9,14 @@ its open review cases are cancelled and their submitters told; after commit
 ranks it below live textbooks) and the last edition's archive is completed.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
 from textbooks import scope
@@ -44,6 +46,50 @@ def is_retired(textbook):
     return TextbookLifecycle.objects.filter(
         textbook=textbook, state=LifecycleState.RETIRED
     ).exists()
+
+
+# Why a textbook left, as readers are told: not the case's words (an accusation, a name).
+PUBLIC_REASONS = {
+    Reason.NO_UPDATE: gettext_lazy("教材连续三年未按要求修订。"),
+    Reason.FAILED_CHECK: gettext_lazy("教材质量抽查未通过，且未在期限内完成整改。"),
+    Reason.AUTHOR_CONDUCT: gettext_lazy("教材编写人员方面的原因。"),
+    Reason.MAJOR_INCIDENT: gettext_lazy("教材出现重大问题。"),
+    Reason.IMPROPER_PROMOTION: gettext_lazy("教材发行中存在违规行为。"),
+    Reason.SUPERSEDED_BY_PLANNING: gettext_lazy("教材规划调整，由新教材替代。"),
+}
+
+
+@dataclass
+class Departure:
+    """What readers are told of a retired textbook."""
+
+    title: str
+    retired_on: object  # a date, or None if no decision is on file
+    reason: str  # in public words, in the reader's language
+    successor_title: str = ""
+    successor_url: str = ""
+
+
+def departure(slug):
+    """The Departure of the retired textbook at ``slug``, or None (unknown, or in service)."""
+    textbook = retired_textbooks().filter(slug=slug).select_related("lifecycle").first()
+    if textbook is None:
+        return None
+    decided = (
+        textbook.retirement_proposals.filter(state=RetirementState.RETIRED)
+        .order_by("-decided_at")
+        .first()
+    )
+    gone = Departure(
+        title=textbook.title,
+        retired_on=timezone.localdate(decided.decided_at) if decided else None,
+        reason=str(PUBLIC_REASONS.get(decided.reason, "")) if decided else "",
+    )
+    successor = textbook.lifecycle.successor
+    page = getattr(successor, "page", None) if successor is not None else None
+    if page is not None and page.live:
+        gone.successor_title, gone.successor_url = successor.title, page.url
+    return gone
 
 
 def retired_textbooks():

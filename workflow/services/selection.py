@@ -5,7 +5,8 @@ quorum (each approval recorded), announces it at the school for SELECTION_NOTICE
 files it; the administrators of the school's province (textbooks.scope) accept it or return
 it with reasons. The rules (workflow.services.selection_rules) are checked at approval and
 again at filing. A filed plan whose textbook is later suspended, retired or superseded is
-flagged, its lines marked and the committee told (``flag_lines``).
+flagged, its lines marked and the committee told (``flag_lines``); a suspended textbook
+restored to use clears the flags its suspension set (``clear_flags``).
 
 Each operation checks, then executes, in one transaction that locks the plan; a refused
 operation raises WorkflowError and changes nothing. Every state change is a transition, so
@@ -16,8 +17,9 @@ import datetime
 import math
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,7 +30,10 @@ from textbooks.i18n import in_record_language
 from textbooks.models import InstitutionKind
 from workflow import notifications
 from workflow.models import (
+    AuditLogEntry,
     Edition,
+    FlagCause,
+    LifecycleState,
     Season,
     SelectionApproval,
     SelectionLine,
@@ -325,10 +330,11 @@ def revise(plan, *, user, reason=""):
 # ---- flags ---------------------------------------------------------------------------------
 
 
-def flag_lines(lines, reason):
-    """Mark ``lines`` (a queryset) flagged with ``reason``; the filed plans among theirs become
-    flagged, and each school's committee is told once, after commit. Set-based: a fixed
-    number of statements whatever the number of lines; only lines not yet flagged count."""
+def flag_lines(lines, reason, cause):
+    """Mark ``lines`` (a queryset) flagged with ``reason`` (words) and ``cause`` (a FlagCause);
+    the filed plans among theirs become flagged, and each school's committee is told once,
+    after commit. Set-based: a fixed number of statements whatever the number of lines; only
+    lines not yet flagged count."""
     with transaction.atomic():
         lines = lines.filter(flagged_at__isnull=True).select_for_update()
         line_ids = list(lines.values_list("pk", flat=True))
@@ -338,10 +344,47 @@ def flag_lines(lines, reason):
             SelectionLine.objects.filter(pk__in=line_ids).values_list("plan_id", flat=True)
         )
         now = timezone.now()
-        SelectionLine.objects.filter(pk__in=line_ids).update(flagged_at=now, flag_reason=reason)
+        SelectionLine.objects.filter(pk__in=line_ids).update(
+            flagged_at=now, flag_reason=reason, flag_cause=cause
+        )
         plans = SelectionPlan.objects.filter(pk__in=set(plan_ids))
         bulk_transition(plans, "flag", at=now, reason=reason)
         transaction.on_commit(lambda: _tell_committees(set(plan_ids), line_ids))
+    return len(line_ids)
+
+
+def clear_flags(lines, reason):
+    """The cause of the flags on ``lines`` (a queryset) is gone: unflag them; a plan left with
+    no flagged line goes back to filed or accepted, as it was when flagged (its last "flag" in
+    the audit log says), each move in the audit log with ``reason``. Set-based."""
+    with transaction.atomic():
+        lines = lines.filter(flagged_at__isnull=False).select_for_update()
+        line_ids = list(lines.values_list("pk", flat=True))
+        if not line_ids:
+            return 0
+        plan_ids = set(
+            SelectionLine.objects.filter(pk__in=line_ids).values_list("plan_id", flat=True)
+        )
+        SelectionLine.objects.filter(pk__in=line_ids).update(
+            flagged_at=None, flag_reason="", flag_cause=""
+        )
+        still_flagged = SelectionLine.objects.filter(plan=OuterRef("pk"), flagged_at__isnull=False)
+        plans = SelectionPlan.objects.filter(pk__in=plan_ids).exclude(Exists(still_flagged))
+        last_flag = AuditLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(SelectionPlan),
+            object_id=OuterRef("pk"),
+            transition="flag",
+        ).order_by("-at", "-pk")
+        was_accepted = plans.annotate(was=Subquery(last_flag.values("from_state")[:1])).filter(
+            was=S.ACCEPTED
+        )
+        now = timezone.now()
+        bulk_transition(
+            plans.filter(pk__in=was_accepted.values("pk")), "unflag_accepted", at=now, reason=reason
+        )
+        bulk_transition(
+            plans.exclude(pk__in=was_accepted.values("pk")), "unflag_filed", at=now, reason=reason
+        )
     return len(line_ids)
 
 
@@ -356,11 +399,21 @@ def _open_lines():
     return SelectionLine.objects.exclude(plan__state=S.RETURNED)
 
 
-def flag_textbook(textbook, state_label):
-    """``textbook`` was suspended or retired: every line selecting it is flagged."""
+def flag_textbook(textbook, state):
+    """``textbook`` was suspended or retired (``state``): every line selecting it is flagged."""
+    state = LifecycleState(state)
     with in_record_language():
-        reason = _("《%(title)s》%(state)s") % {"title": textbook.title, "state": state_label}
-    return flag_lines(_open_lines().filter(edition__textbook=textbook), reason)
+        reason = _("《%(title)s》%(state)s") % {"title": textbook.title, "state": state.label}
+    return flag_lines(_open_lines().filter(edition__textbook=textbook), reason, state.value)
+
+
+def unflag_restored(textbook):
+    """``textbook``, suspended, is in use again: the flags its suspension set are cleared;
+    flags for anything else (a superseded edition) stay."""
+    with in_record_language():
+        reason = _("《%(title)s》恢复使用") % {"title": textbook.title}
+    lines = SelectionLine.objects.filter(edition__textbook=textbook, flag_cause=FlagCause.SUSPENDED)
+    return clear_flags(lines, reason)
 
 
 def flag_out_of_service(textbook_ids):
@@ -370,11 +423,12 @@ def flag_out_of_service(textbook_ids):
 
     with in_record_language():
         reason = _("所选教材已暂停使用或退出")
-    out = TextbookLifecycle.objects.filter(
-        textbook=OuterRef("edition__textbook"), state__in=selection_rules.OUT_OF_SERVICE
-    )
     lines = _open_lines().filter(edition__textbook__in=textbook_ids)
-    return flag_lines(lines.filter(Exists(out)), reason)
+    flagged = 0
+    for state in selection_rules.OUT_OF_SERVICE:
+        out = TextbookLifecycle.objects.filter(textbook=OuterRef("edition__textbook"), state=state)
+        flagged += flag_lines(lines.filter(Exists(out)), reason, state.value)
+    return flagged
 
 
 def flag_superseded(edition):
@@ -388,7 +442,7 @@ def flag_superseded(edition):
             "old": previous.version,
             "new": edition.version,
         }
-    return flag_lines(_open_lines().filter(edition=previous), reason)
+    return flag_lines(_open_lines().filter(edition=previous), reason, FlagCause.SUPERSEDED)
 
 
 # ---- what the public and the dashboard read -------------------------------------------------
