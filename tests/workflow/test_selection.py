@@ -125,7 +125,7 @@ def suspend_then_restore(world, sweep=False):
         from workflow.signals import lifecycles_moved
 
         bulk_transition(TextbookLifecycle.objects.filter(pk=lifecycle.pk), "suspend", at=now())
-        lifecycles_moved.send(sender=TextbookLifecycle)
+        lifecycles_moved.send(sender=TextbookLifecycle, textbook_ids=[world["textbook"].pk])
         lifecycle.refresh_from_db()
     else:
         lifecycle.suspend(by=None, reason="逾期")
