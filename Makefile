@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # CI and `make test` also run the suite on PostgreSQL (trust auth on this machine).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/textbooks
-# Two workers: the suite waits on the database as much as on the CPU. Whole files per worker:
-# a module's demo catalogue (tests/conftest.py demo_catalogue) is then loaded once, not once on
-# each worker that runs some of the module's tests.
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
+# Two workers: the suite waits on the database as much as on the CPU. Not --dist loadfile:
+# pytest-django runs the transactional tests (which flush the database) after the others, and
+# whole files per worker would put a file's ordinary tests after another file's flush.
+PYTEST_ARGS ?= -n 2 --durations=15
 # The browser journeys (about a third of the suite's time) drive the same views and services
 # in the SQLite pass; the PostgreSQL pass runs everything else, which holds every test that
 # depends on the database (row locks, concurrency), so CI stays under 20 minutes. Run them on
