@@ -3,7 +3,7 @@
 Under /api/v1/ every error is JSON in the API's one shape ({"error": {"status", "message",
 "details"?}}, see cms/api/openapi.py), whichever layer raised it: a view, a middleware, or
 Django itself. Elsewhere they are the site's pages (a retired textbook's old addresses answer
-410 Gone with its own page instead of 404); a 400 says what was wrong with the request
+410 Gone with its own page instead of 404: cms.site.retired.RetiredTextbookMiddleware); a 400 says what was wrong with the request
 when the exception carries a message meant for the user (django.core.exceptions.BadRequest,
 which cms.input.InvalidParameter and the page editor's form raise).
 """
@@ -17,7 +17,6 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from cms.api.views import error_response
 from cms.input import InvalidParameter
-from cms.site.retired import gone
 
 
 def is_api(request):
@@ -46,8 +45,7 @@ def permission_denied(request, exception):
 def page_not_found(request, exception):
     if is_api(request):
         return error_response(404, _("未找到该资源。"))
-    # An old address of a retired textbook: 410 Gone, saying so (cms/site/retired.py).
-    return gone(request) or defaults.page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

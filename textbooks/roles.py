@@ -19,6 +19,7 @@ ALL_ROLES = [
     NATIONAL_ADMIN,
 ]
 ADMIN_ROLES = [PROVINCIAL_ADMIN, NATIONAL_ADMIN]
+EXPERT_ROLES = [REVIEWER, POLITICAL_REVIEWER]
 
 # The names above are the groups' names in the database, which migrations look up, so they
 # stay as they are; the UI shows a role under its label, in the reader's language.

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from media import hooks as media_hooks
-from textbooks import membership, scope
+from textbooks import membership, roles, scope
 from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.imports import IMPORTERS_HOOK
 from textbooks.models import Textbook
@@ -123,7 +123,8 @@ def register_sampling_menu_item():
 
 
 class MyReviewsPanel(Component):
-    """Dashboard: the reviewer's open assignments, earliest due date first."""
+    """Dashboard: the reviewer's open assignments, earliest due date first; shown to every
+    expert, saying so when nothing waits (an empty dashboard looks broken)."""
 
     name = "my_reviews"
     order = 50
@@ -139,7 +140,7 @@ class MyReviewsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_my_reviews_panel(request, panels):
     assignments = list(my_open_assignments(request.user))
-    if assignments:
+    if assignments or not roles.role_names(request.user).isdisjoint(roles.EXPERT_ROLES):
         panels.append(MyReviewsPanel(assignments))
 
 

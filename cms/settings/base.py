@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.site.retired.RetiredTextbookMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.FrameworkBadInputMiddleware",
 ]

@@ -14,6 +14,21 @@ from workflow.services.retirement import departure
 TEXTBOOK_PATH = re.compile(r"^/textbooks/(?P<slug>[-\w]+)/")
 
 
+class RetiredTextbookMiddleware:
+    """Turns a 404 under a retired textbook's address into its 410 page, whichever view
+    answered and with DEBUG on or off (Django's debug 404 never reaches handler404). Listed
+    above Wagtail's redirects middleware, so a redirect an editor set up still wins."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404:
+            return gone(request) or response
+        return response
+
+
 def gone(request):
     """The 410 page if ``request`` asked for something under a retired textbook, else None."""
     found = TEXTBOOK_PATH.match(request.path)

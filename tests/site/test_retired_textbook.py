@@ -104,3 +104,13 @@ def test_in_english_the_gone_page_speaks_english(client, retired_unpublished):
     response = client.get("/textbooks/cnc-2019/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 410
     assert "This textbook left the catalogue on" in response.content.decode()
+
+
+def test_with_debug_on_as_in_make_demo_the_gone_page_still_answers(
+    client, settings, retired_unpublished
+):
+    """Django's debug 404 page never reaches handler404: the 410 does not depend on it."""
+    settings.DEBUG = True
+    response = client.get("/textbooks/cnc-2019/unit-1/")
+    assert response.status_code == 410
+    assert "替代教材" in response.content.decode()

@@ -218,6 +218,15 @@ def test_case_page_shows_history_and_dashboard_shows_due_dates(client, scene):
     assert due().strftime("%Y-%m-%d") in home
 
 
+def test_an_expert_with_nothing_to_review_is_told_so_on_the_dashboard(client, scene):
+    client.force_login(scene["users"]["reviewer2"])
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "我的审核任务" in home
+    assert "目前没有待提交的审核意见" in home
+    client.force_login(scene["users"]["author"])  # not an expert: no such panel
+    assert "我的审核任务" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
 def test_public_edition_urls_show_pinned_revisions_only(client, world):
     u = world["users"]
     textbook = world["textbook"]
