@@ -119,6 +119,45 @@ def test_a_suspension_flags_the_filed_plan_and_mails_the_committee(
     assert school_world["course"].name in mail.outbox[0].body
 
 
+def test_one_sweep_that_suspends_one_selected_textbook_and_retires_another_mails_once(
+    school_world, make_textbook, django_capture_on_commit_callbacks
+):
+    """Each line keeps its own cause; each committee member gets one mail naming both."""
+    from workflow.signals import lifecycles_moved
+
+    from .selection import make_course, publish
+
+    u = school_world["users"]
+    drawing = make_course("机械制图", "professional")
+    other = make_textbook(u["author"], tier="national", province="JS", courses=[drawing])
+    plan = filed(
+        school_world,
+        draft(
+            school_world,
+            [
+                (school_world["course"], school_world["edition"], 40, ""),
+                (drawing, publish(other, u), 40, ""),
+            ],
+        ),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for textbook, name in ((school_world["textbook"], "suspend"), (other, "retire")):
+            lifecycles = TextbookLifecycle.objects.filter(textbook=textbook)
+            bulk_transition(lifecycles, name, at=plan.filed_at)
+        lifecycles_moved.send(
+            sender=TextbookLifecycle, textbook_ids=[school_world["textbook"].pk, other.pk]
+        )
+    causes = dict(plan.lines.values_list("course__name", "flag_cause"))
+    assert causes == {school_world["course"].name: "suspended", "机械制图": "retired"}
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "member1@example.org",
+        "member2@example.org",
+        "member3@example.org",
+    ]
+    assert school_world["course"].name in mail.outbox[0].body and "机械制图" in mail.outbox[0].body
+
+
 def suspend_then_restore(world, sweep=False):
     lifecycle = TextbookLifecycle.objects.get(textbook=world["textbook"])
     if sweep:  # the daily sweep's bulk move, then its signal

@@ -331,7 +331,8 @@ def revise(plan, *, user, reason=""):
 
 
 def flag_lines(lines, reason, cause):
-    """Mark ``lines`` (a queryset) flagged with ``reason`` (words) and ``cause`` (a FlagCause);
+    """Mark ``lines`` (a queryset) flagged with ``reason`` (words) and ``cause`` (a FlagCause,
+    or an expression giving one per line);
     the filed plans among theirs become flagged, and each school's committee is told once,
     after commit. Set-based: a fixed number of statements whatever the number of lines; only
     lines not yet flagged count."""
@@ -418,17 +419,17 @@ def unflag_restored(textbook):
 
 def flag_out_of_service(textbook_ids):
     """After a bulk move of the lifecycles of ``textbook_ids``: flag every line selecting one
-    of them that is now suspended or retired (set-based, for the daily sweep)."""
+    of them that is now suspended or retired, its cause the textbook's state (set-based, for
+    the daily sweep; one call, so a committee with both kinds of lines gets one mail)."""
     from workflow.models import TextbookLifecycle
 
     with in_record_language():
         reason = _("所选教材已暂停使用或退出")
-    lines = _open_lines().filter(edition__textbook__in=textbook_ids)
-    flagged = 0
-    for state in selection_rules.OUT_OF_SERVICE:
-        out = TextbookLifecycle.objects.filter(textbook=OuterRef("edition__textbook"), state=state)
-        flagged += flag_lines(lines.filter(Exists(out)), reason, state.value)
-    return flagged
+    out = TextbookLifecycle.objects.filter(
+        textbook__editions=OuterRef("edition_id"), state__in=selection_rules.OUT_OF_SERVICE
+    )
+    lines = _open_lines().filter(Exists(out), edition__textbook__in=textbook_ids)
+    return flag_lines(lines, reason, Subquery(out.values("state")[:1]))
 
 
 def flag_superseded(edition):
