@@ -91,7 +91,9 @@ class Screenshots:
             ".map(e => e.scrollHeight), document.documentElement.scrollHeight)"
         )
         page.set_viewport_size({"width": viewport["width"], "height": min(height, 6000)})
-        page.screenshot(path=str(path), full_page=True)
+        # A leaf with a 3D model draws it in software (no GPU here): with both test workers
+        # driving a browser, that took more than Playwright's default 30 s.
+        page.screenshot(path=str(path), full_page=True, timeout=90_000)
         page.set_viewport_size(viewport)
         self.saved.append(path)
         return path
