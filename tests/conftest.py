@@ -4,6 +4,7 @@ import io
 import itertools
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from cms.search import service
@@ -46,23 +47,79 @@ def make_user(db):
     return make
 
 
+# SQLite in memory (the first pass of make test, and where the browser tests run): the demo
+# is loaded once per worker, and put back from a copy through SQLite's backup API, a fraction
+# of a second where loading it takes 15–30 s. Elsewhere each use loads it.
+_copies = {}
+
+
+def copies_databases():
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+def _copy(name):
+    connection.ensure_connection()
+    copy = _copies[name] = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+
+
+def _put_back(name):
+    connection.ensure_connection()
+    _copies[name].backup(connection.connection)
+    cache.clear()  # what the cache holds (sites, rate limits) belongs to the replaced rows
+
+
+def load_demo_committed(name):
+    """The demo, loaded and committed as `make demo` does (its archives and print PDFs
+    written after publishing), or put back as this worker's first load of ``name`` left it."""
+    if name in _copies:
+        _put_back(name)
+        return
+    call_command("load_demo", stdout=io.StringIO())
+    service.rebuild()
+    if copies_databases():
+        _copy(name)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on SQLite in memory a copy of it as migrated."""
+    if copies_databases():
+        with django_db_blocker.unblock():
+            _copy("migrated")
+
+
 @pytest.fixture(scope="module")
 def demo_catalogue(django_db_setup, django_db_blocker):
-    """{slug: textbook id} of the demo catalogue, indexed by the database backend.
+    """{slug: textbook id} of the demo catalogue, indexed by the database backend, for every
+    test of the module; each test runs in a savepoint inside it (pytest-django's ``db``).
 
-    Loaded inside one transaction that is rolled back when the module is done; each test runs
-    in a savepoint inside it (pytest-django's ``db``), as Django's setUpTestData does.
+    On SQLite in memory it is committed and the migrated database put back afterwards (see
+    ``_copies``); elsewhere it is loaded inside one transaction, rolled back when the module
+    is done, as Django's setUpTestData does.
     """
-    with (
-        django_db_blocker.unblock(),
-        override_settings(ELASTICSEARCH_URL=""),
-        transaction.atomic(),
-    ):
-        cache.clear()
-        call_command("load_demo", stdout=io.StringIO())
-        service.rebuild()
-        yield dict(Textbook.objects.values_list("slug", "pk"))
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        if copies_databases():
+            with override_settings(ELASTICSEARCH_URL=""):
+                load_demo_committed("catalogue")
+            yield dict(Textbook.objects.values_list("slug", "pk"))
+            _put_back("migrated")
+            return
+        with override_settings(ELASTICSEARCH_URL=""), transaction.atomic():
+            cache.clear()
+            call_command("load_demo", stdout=io.StringIO())
+            service.rebuild()
+            yield dict(Textbook.objects.values_list("slug", "pk"))
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def live_demo(transactional_db, live_server, settings):
+    """The demo behind a live server, committed (a transactional test): its base URL."""
+    settings.ELASTICSEARCH_URL = ""
+    settings.PUBLIC_BASE_URL = live_server.url  # what QR codes encode, as on paper
+    load_demo_committed("live")
+    return live_server.url
 
 
 @pytest.fixture

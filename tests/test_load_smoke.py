@@ -4,11 +4,9 @@ administrators decide one case at once. No errors, and the writes are in the dat
 timing: speed is measured by the benchmark itself."""
 
 import importlib.util
-import io
 from pathlib import Path
 
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.db import connection
 
 from workflow.models import Opinion, ReviewCase, SelectionPlan, SelectionState
@@ -28,14 +26,10 @@ def clients():
     return 1 if connection.vendor == "sqlite" and connection.is_in_memory_db() else 3
 
 
-def test_the_load_scenario_at_a_tiny_size_answers_without_errors_and_writes(
-    transactional_db, live_server, settings
-):
-    settings.ELASTICSEARCH_URL = ""
-    call_command("load_demo", stdout=io.StringIO())
+def test_the_load_scenario_at_a_tiny_size_answers_without_errors_and_writes(live_demo):
     load_test.prepare(REQUESTS, stdout=lambda line: None)
 
-    samples, _seconds, checked = load_test.run(live_server.url, REQUESTS, clients(), seed=1)
+    samples, _seconds, checked = load_test.run(live_demo, REQUESTS, clients(), seed=1)
 
     assert [(s.kind, s.detail) for s in samples if s.outcome == "error"] == []
     assert len(samples) == REQUESTS

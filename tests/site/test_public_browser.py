@@ -6,7 +6,6 @@ on change with JavaScript and with the button without it."""
 import io
 
 import pytest
-from django.core.management import call_command
 from PIL import Image
 
 from tests.browser_helpers import assert_accessible
@@ -18,25 +17,17 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture
-def demo(transactional_db, live_server, settings):
-    settings.ELASTICSEARCH_URL = ""
-    settings.PUBLIC_BASE_URL = live_server.url  # what QR codes encode, as on paper
-    call_command("load_demo", stdout=io.StringIO())
-    return live_server.url
-
-
 def crumbs(page):
     return page.locator("nav.breadcrumb li").all_inner_texts()
 
 
 def test_teacher_walks_catalogue_textbook_leaf_next_leaf_old_edition_and_comparison(
-    demo, browser, screenshots
+    live_demo, browser, screenshots
 ):
     page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
 
     # The catalogue.
-    page.goto(f"{demo}/textbooks/")
+    page.goto(f"{live_demo}/textbooks/")
     assert crumbs(page) == ["首页", "教材目录"]
     assert_accessible(page)
     screenshots(page, "catalogue")
@@ -63,7 +54,7 @@ def test_teacher_walks_catalogue_textbook_leaf_next_leaf_old_edition_and_compari
     qr = page.locator(".media-resource figure.resource-qr img").first
     assert qr.is_visible()
     link = page.locator(".media-resource figure.resource-qr a").first.get_attribute("href")
-    assert link.startswith(f"{demo}/r/") and link.endswith("/1.1/")
+    assert link.startswith(f"{live_demo}/r/") and link.endswith("/1.1/")
     assert scan(qr) == link
     assert_accessible(page)
     screenshots(page, "leaf")
@@ -131,7 +122,7 @@ def scan(image):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_public_page_passes_axe(demo, browser, screenshots, viewport):
+def test_every_public_page_passes_axe(live_demo, browser, screenshots, viewport):
     page = browser.new_page(viewport=viewport, locale="zh-CN")
     for name, path in [
         ("home", "/"),
@@ -148,16 +139,16 @@ def test_every_public_page_passes_axe(demo, browser, screenshots, viewport):
         ("search-nothing-filtered", "/search/?q=护理&tier=school&course_type=public_basic"),
         ("errata-form", "/textbooks/cnc-programming/editions/1.1/unit-2-g71/errata/"),
     ]:
-        response = page.goto(demo + path)
+        response = page.goto(live_demo + path)
         assert response.status == 200, path
         assert page.locator("nav.breadcrumb").count() == (0 if name == "home" else 1), name
         assert_accessible(page)
         screenshots(page, name)
 
 
-def test_a_search_that_finds_nothing_says_what_to_try(demo, browser, screenshots):
+def test_a_search_that_finds_nothing_says_what_to_try(live_demo, browser, screenshots):
     page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
-    page.goto(f"{demo}/search/?q=汽修")
+    page.goto(f"{live_demo}/search/?q=汽修")
     notice = page.locator(".notice-empty")
     assert "没有找到与“汽修”相符的教材。" in notice.inner_text()
     assert page.locator(".notice-relaxed").count() == 0
@@ -167,9 +158,9 @@ def test_a_search_that_finds_nothing_says_what_to_try(demo, browser, screenshots
     screenshots(page, "nearest-title")
 
 
-def test_facets_apply_on_change_and_without_javascript_by_their_button(demo, browser):
+def test_facets_apply_on_change_and_without_javascript_by_their_button(live_demo, browser):
     page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
-    page.goto(f"{demo}/search/?q=数控")
+    page.goto(f"{live_demo}/search/?q=数控")
     assert not page.locator(".facets button.facet-apply").is_visible()
     page.check("input[name=tier][value=national]")
     page.wait_for_url("**tier=national*")
@@ -177,7 +168,7 @@ def test_facets_apply_on_change_and_without_javascript_by_their_button(demo, bro
 
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=False)
     plain = context.new_page()
-    plain.goto(f"{demo}/search/?q=数控")
+    plain.goto(f"{live_demo}/search/?q=数控")
     plain.locator("details.facets summary").click()  # folded: the script does not open it
     apply = plain.locator(".facets button.facet-apply")
     assert apply.is_visible()

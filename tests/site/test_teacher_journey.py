@@ -1,11 +1,9 @@
 """In a real browser, on a phone: a teacher finds the current edition for a course, sees what
 changed in it and reports an error in a leaf."""
 
-import io
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 
 from tests.conftest import requires_browser
 from workflow.models import Erratum
@@ -23,11 +21,9 @@ def shot(page, name):
 
 
 def test_teacher_finds_the_current_edition_sees_what_changed_and_reports_an_erratum(
-    transactional_db, live_server, browser, settings
+    live_demo, browser
 ):
-    settings.ELASTICSEARCH_URL = ""
-    call_command("load_demo", stdout=io.StringIO())
-    base = live_server.url
+    base = live_demo
     page = browser.new_page(viewport=PHONE, locale="zh-CN")
 
     # Home: search by course.
