@@ -244,9 +244,9 @@ def request(client, method, path, data):
     return response.status_code
 
 
-# A print PDF whose edition archive is not written yet (the demo here is loaded inside a
-# transaction, so its archives never are) answers the page that says what to do and when to
-# retry: the server's state, not the input, and not a failure.
+# A print PDF whose edition archive is not written yet (on PostgreSQL the demo here is loaded
+# inside a transaction, so its archives never are) answers the page that says what to do and
+# when to retry: the server's state, not the input, and not a failure.
 UNAVAILABLE = "503 with Retry-After"
 
 
