@@ -128,6 +128,16 @@ def importers():
     return {importer.name: importer for importer in found}
 
 
+def importers_for(user):
+    """{name: Importer subclass} of the kinds ``user`` may import: the screen offers only
+    these, and shows itself only to someone who may import one."""
+    return {
+        name: importer
+        for name, importer in importers().items()
+        if importer(user).permission_error() is None
+    }
+
+
 def read(fileobj, filename):
     """A tablib Dataset of the file's first sheet, its first row the headers."""
     kind = FORMATS.get(PurePath(filename).suffix.lower())

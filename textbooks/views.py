@@ -3,12 +3,13 @@ nothing, and see every error by row and column."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from textbooks.imports import ImportFailed, importers, read, run
+from textbooks.imports import ImportFailed, importers_for, read, run
 
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -32,7 +33,9 @@ class ImportForm(forms.Form):
 
 
 def import_spreadsheet(request):
-    kinds = importers()
+    kinds = importers_for(request.user)
+    if not kinds:
+        raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
     result, status = None, 200
     if request.method == "POST" and form.is_valid():

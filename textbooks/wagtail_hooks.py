@@ -24,6 +24,7 @@ from textbooks.actions import CreateTextbookAction
 from textbooks.forms import InstitutionForm, MembershipForm, TextbookForm
 from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.i18n import enumeration
+from textbooks.imports import importers_for
 from textbooks.models import Course, Institution, Major, Membership, Textbook
 from textbooks.publication import CLOSED_MESSAGE, REVIEWED_PAGES, is_reviewed_page
 from textbooks.views import import_spreadsheet
@@ -333,6 +334,11 @@ def register_import_url():
     return [path("catalogue/import/", import_spreadsheet, name="catalogue_import")]
 
 
+class ImportMenuItem(AdminMenuItem):
+    def is_shown(self, request):
+        return bool(importers_for(request.user))
+
+
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return AdminMenuItem(_("导入表格"), reverse("catalogue_import"), icon_name="upload", order=205)
+    return ImportMenuItem(_("导入表格"), reverse("catalogue_import"), icon_name="upload", order=205)
