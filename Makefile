@@ -9,10 +9,11 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/textbooks
 # pytest-django runs the transactional tests (which flush the database) after the others, and
 # whole files per worker would put a file's ordinary tests after another file's flush.
 PYTEST_ARGS ?= -n 2 --durations=15
-# The browser journeys (about a third of the suite's time) drive the same views and services
-# in the SQLite pass; the PostgreSQL pass runs everything else, which holds every test that
-# depends on the database (row locks, concurrency), so CI stays under 20 minutes. Run them on
-# PostgreSQL too with `make test-postgres POSTGRES_PYTEST_ARGS=`.
+# The browser journeys drive the same views and services in the SQLite pass; the PostgreSQL
+# pass runs everything else, which holds every test that depends on the database (row locks,
+# concurrency). On a 2-core machine each pass takes about 14 minutes, over the 20 minutes CI
+# aims for in all; --durations names the slowest tests. Run the journeys on PostgreSQL too
+# with `make test-postgres POSTGRES_PYTEST_ARGS=`.
 POSTGRES_PYTEST_ARGS ?= -m "not browser"
 
 .PHONY: install demo test lint check test-sqlite test-postgres browser-deps pdf-deps clean bench
