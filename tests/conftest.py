@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 
 from cms.search import service
@@ -47,9 +47,11 @@ def make_user(db):
     return make
 
 
-# SQLite in memory (the first pass of make test, and where the browser tests run): the demo
-# is loaded once per worker, and put back from a copy through SQLite's backup API, a fraction
-# of a second where loading it takes 15–30 s. Elsewhere each use loads it.
+# The demo is loaded once per worker and put back where a test needs it fresh: loading it takes
+# 15–30 s. SQLite in memory (the first pass of make test, and where the browser tests run):
+# put back from a copy through SQLite's backup API, a fraction of a second. PostgreSQL: loaded
+# into a database of its own, which each demo module gets a copy of (CREATE DATABASE …
+# TEMPLATE, about a second).
 _copies = {}
 
 
@@ -81,36 +83,90 @@ def load_demo_committed(name):
         _copy(name)
 
 
+class PostgresCopies:
+    """This worker's test database (``home``), a copy of it as migrated, taken before any
+    test connected, and the demo loaded into a copy of that: CREATE DATABASE … TEMPLATE
+    refuses a template anyone is connected to, and tests leave connections to ``home`` in
+    threads of their own."""
+
+    def __init__(self):
+        self.home = connection.settings_dict["NAME"]
+        self.migrated, self.demo = f"{self.home}_migrated", f"{self.home}_demo"
+        self.demo_loaded = False
+
+    @staticmethod
+    def execute(sql):
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(sql)
+
+    def create(self, name, template):
+        quote = connection.ops.quote_name
+        self.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+        self.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+    @staticmethod
+    def use(name):
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        cache.clear()  # what the cache holds (sites, rate limits) belongs to the other rows
+
+    def demo_copy(self, name):
+        """Connect to a fresh copy of the demo, named ``name``, loading the demo first if this
+        worker has not yet."""
+        if not self.demo_loaded:
+            self.create(self.demo, self.migrated)
+            self.use(self.demo)
+            call_command("load_demo", stdout=io.StringIO())
+            service.rebuild()
+            self.demo_loaded = True
+        self.use(self.home)
+        self.create(name, self.demo)
+        self.use(name)
+
+    def drop(self, name):
+        self.use(self.home)
+        self.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
+
+
+_postgres = None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django's test database, and on SQLite in memory a copy of it as migrated."""
-    if copies_databases():
-        with django_db_blocker.unblock():
+    """pytest-django's test database, and a copy of it as migrated (see ``_copies``)."""
+    global _postgres
+    with django_db_blocker.unblock():
+        if copies_databases():
             _copy("migrated")
+        elif connection.vendor == "postgresql":
+            _postgres = PostgresCopies()
+            connection.close()
+            _postgres.create(_postgres.migrated, _postgres.home)
+    yield
+    if _postgres is not None:
+        with django_db_blocker.unblock():
+            for name in (_postgres.demo, _postgres.migrated):
+                _postgres.drop(name)
 
 
 @pytest.fixture(scope="module")
 def demo_catalogue(django_db_setup, django_db_blocker):
-    """{slug: textbook id} of the demo catalogue, indexed by the database backend, for every
-    test of the module; each test runs in a savepoint inside it (pytest-django's ``db``).
-
-    On SQLite in memory it is committed and the migrated database put back afterwards (see
-    ``_copies``); elsewhere it is loaded inside one transaction, rolled back when the module
-    is done, as Django's setUpTestData does.
+    """{slug: textbook id} of the demo catalogue, committed and indexed by the database
+    backend, for every test of the module; each test runs in a savepoint inside it
+    (pytest-django's ``db``). The database as migrated is put back afterwards (``_copies``).
     """
     with django_db_blocker.unblock():
-        if copies_databases():
-            with override_settings(ELASTICSEARCH_URL=""):
+        copy = f"{_postgres.home}_module" if _postgres else None
+        with override_settings(ELASTICSEARCH_URL=""):
+            if copy:
+                _postgres.demo_copy(copy)
+            else:
                 load_demo_committed("catalogue")
-            yield dict(Textbook.objects.values_list("slug", "pk"))
+        yield dict(Textbook.objects.values_list("slug", "pk"))
+        if copy:
+            _postgres.drop(copy)
+        else:
             _put_back("migrated")
-            return
-        with override_settings(ELASTICSEARCH_URL=""), transaction.atomic():
-            cache.clear()
-            call_command("load_demo", stdout=io.StringIO())
-            service.rebuild()
-            yield dict(Textbook.objects.values_list("slug", "pk"))
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

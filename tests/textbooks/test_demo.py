@@ -1,8 +1,8 @@
 """The demo data: loads into an empty database, twice without duplicates, reaches the public
 through the review workflow as editions, and is served.
 
-One load for the module (``demo_catalogue``, rolled back at its end): loading the demo is the
-suite's most expensive step."""
+One load for the module (``demo_catalogue``, put back as migrated at its end): loading the demo
+is the suite's most expensive step."""
 
 import pytest
 from django.contrib.auth import get_user_model
