@@ -27,6 +27,7 @@ PostgreSQL (``PostgresFullText.top``), so that a broad word does not rank every 
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from functools import reduce
@@ -334,6 +335,23 @@ class PostgresFullText:
         """
         cursor.execute("SET LOCAL enable_seqscan = off")
 
+    @staticmethod
+    @contextmanager
+    def bitmaps_only(cursor):
+        """No plain index scans for the statements run inside: a broad word's suspended and
+        retired matches are found from the GIN index of the inactive entries' words and
+        their rows read in one bitmap pass (编程 at 100,000 entries: 7,109 rows, 17 ms). The
+        planner walked the inactive entries' b-tree instead and read every one's 1.3 kB
+        vector from TOAST (124 ms): it does not price detoasting."""
+        cursor.execute(
+            "SELECT current_setting('enable_indexscan'), set_config('enable_indexscan', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [before])
+
     def matching(self, parsed, any_term, ranked=False):
         """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank), for
         counting: words matched through the GIN index. ``ranked`` adds (title, boost, score)
@@ -554,6 +572,13 @@ class SqliteFullText:
         return (" OR " if any_term else " AND ").join(terms)
 
     binary = ""  # SQLite compares text by code point already
+
+    @staticmethod
+    @contextmanager
+    def bitmaps_only(cursor):
+        """FTS5 answers MATCH from its own index whatever the plan."""
+        yield
+
     catalogue_size = f"(SELECT count(*) FROM {ENTRY})"
 
     def prepare(self, cursor):
@@ -1177,8 +1202,12 @@ class DatabaseBackend:
         if kept:
             sql = f"WITH kept AS ({kept.text}) {sql} UNION ALL SELECT {KEPT}, id, 0 FROM kept"
             params = [*kept.params, *params]
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+            with engine.bitmaps_only(cursor):
+                cursor.execute(sql, params)
+                found = cursor.fetchall()
+        else:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
         if kept and not any(kind == KEPT for kind, _key, _n in found):
             return None
         rows = {TOTAL: 0, RECENT: 0, STATUSES: {}, "": {}}
