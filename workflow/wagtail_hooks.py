@@ -11,7 +11,7 @@ from media import hooks as media_hooks
 from textbooks import membership, roles, scope
 from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.imports import IMPORTERS_HOOK
-from textbooks.models import Textbook
+from textbooks.models import InstitutionKind, Textbook
 from workflow import planning_urls, urls
 from workflow.archives import archived_keys
 from workflow.imports import ApplicationImporter
@@ -53,26 +53,73 @@ def register_planning_urls():
     return [path("planning/", include((planning_urls, "planning"), namespace="planning"))]
 
 
+class RoleMenuItem(MenuItem):
+    """A menu item shown to the roles that have work behind it: a committee member or a
+    political reviewer opening a screen that can never list anything for them took it for
+    broken. The screens still answer anyone (their lists are scoped to the viewer)."""
+
+    def __init__(self, label, url, *, roles, **kwargs):
+        super().__init__(label, url, **kwargs)
+        self.roles = roles
+
+    def is_shown(self, request):
+        return roles.user_has_role(request.user, *self.roles)
+
+
+# Planning experts and sampling inspectors are subject reviewers
+# (rules.reviewer_qualification_error).
+WRITES_OR_ADMINISTERS = [*roles.ADMIN_ROLES, roles.AUTHOR]
+
+
 @hooks.register("register_admin_menu_item")
 def register_planning_menu_item():
-    return MenuItem(_("规划教材"), reverse("planning:batches"), icon_name="list-ol", order=212)
+    return RoleMenuItem(
+        _("规划教材"),
+        reverse("planning:batches"),
+        roles=[*WRITES_OR_ADMINISTERS, roles.REVIEWER],
+        icon_name="list-ol",
+        order=212,
+    )
+
+
+class FilingMenuItem(MenuItem):
+    """School-based textbooks are filed by their school's members and answered by the
+    administrators of its province."""
+
+    def is_shown(self, request):
+        return (
+            scope.is_administrator(request.user)
+            or membership.institutions_of(request.user, kind=InstitutionKind.SCHOOL).exists()
+        )
 
 
 @hooks.register("register_admin_menu_item")
 def register_filing_menu_item():
-    return MenuItem(
+    return FilingMenuItem(
         _("校本教材备案"), reverse("planning:filings"), icon_name="clipboard-list", order=213
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_review_menu_item():
-    return MenuItem(_("审核与版次"), reverse("workflow:cases"), icon_name="tasks", order=210)
+    return RoleMenuItem(
+        _("审核与版次"),
+        reverse("workflow:cases"),
+        roles=[*WRITES_OR_ADMINISTERS, *roles.EXPERT_ROLES],
+        icon_name="tasks",
+        order=210,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_errata_menu_item():
-    return MenuItem(_("勘误处理"), reverse("workflow:errata"), icon_name="warning", order=215)
+    return RoleMenuItem(
+        _("勘误处理"),
+        reverse("workflow:errata"),
+        roles=WRITES_OR_ADMINISTERS,
+        icon_name="warning",
+        order=215,
+    )
 
 
 class SelectionMenuItem(MenuItem):
@@ -119,7 +166,13 @@ def add_selection_flags_panel(request, panels):
 
 @hooks.register("register_admin_menu_item")
 def register_sampling_menu_item():
-    return MenuItem(_("抽查与退出"), reverse("workflow:sampling"), icon_name="doc-full", order=217)
+    return RoleMenuItem(
+        _("抽查与退出"),
+        reverse("workflow:sampling"),
+        roles=[*roles.ADMIN_ROLES, roles.REVIEWER],
+        icon_name="doc-full",
+        order=217,
+    )
 
 
 class MyReviewsPanel(Component):
@@ -170,15 +223,14 @@ def application_importer():
     return ApplicationImporter
 
 
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return scope.is_administrator(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_compliance_menu_item():
-    return AdministratorMenuItem(
-        _("达标情况"), reverse("workflow:compliance"), icon_name="doc-full", order=225
+    return RoleMenuItem(
+        _("达标情况"),
+        reverse("workflow:compliance"),
+        roles=roles.ADMIN_ROLES,
+        icon_name="doc-full",
+        order=225,
     )
 
 
