@@ -57,6 +57,12 @@ def administers(user, textbook):
     return administrator(user)(textbook)
 
 
+def administers_province(user, province):
+    """Whether ``user`` administers ``province`` (a national administrator: every one)."""
+    provinces = administered_provinces(user)
+    return provinces is EVERY_PROVINCE or province in provinces
+
+
 def administrator(user):
     """``administers`` for one user, as a function of the textbook: a listing asks it of
     every row and reads the user's scope once."""

@@ -239,7 +239,15 @@ def test_a_school_filing_without_a_reason_is_refused_when_a_planned_candidate_ex
     client.post("/admin/planning/filings/new/", fields | {"reason": "本校设备型号特殊"})
     filing = own.school_filings.get()
 
+    # The national administrator oversees every province's filings, and answers none.
+    client.force_login(users["national"])
+    assert "本校数控讲义" in text(client.get("/admin/planning/filings/"))
+    page = client.get(f"/admin/planning/filings/{filing.pk}/")
+    assert page.status_code == 200 and "本校设备型号特殊" in text(page)
+    assert 'name="decision"' not in page.content.decode()
+
     client.force_login(users["province"])
+    assert 'name="decision"' in client.get(f"/admin/planning/filings/{filing.pk}/").content.decode()
     response = client.post(
         f"/admin/planning/filings/{filing.pk}/",
         {"decision": "acknowledge", "answer": ""},

@@ -360,8 +360,7 @@ def _my_schools(user):
 
 def filing_list(request):
     filings = SchoolFiling.objects.filter(
-        scope.planned_provinces_q(request.user, "school__")
-        | Q(school__in=_my_schools(request.user))
+        scope.administered_q(request.user, "school__") | Q(school__in=_my_schools(request.user))
     ).select_related("school", "course", "textbook")
     return TemplateResponse(
         request,
@@ -418,7 +417,13 @@ def filing_detail(request, pk):
         SchoolFiling.objects.select_related("school", "course", "textbook"), pk=pk
     )
     answers = planning.can_answer_filing(request.user, filing)
-    if not (answers or _my_schools(request.user).filter(pk=filing.school_id).exists()):
+    # The national administrators oversee every province's filings; answering is the
+    # province's.
+    if not (
+        answers
+        or scope.administers_province(request.user, filing.school.province)
+        or _my_schools(request.user).filter(pk=filing.school_id).exists()
+    ):
         raise PermissionDenied
     form = FilingAnswerForm(request.POST or None)
     if request.method == "POST":
