@@ -209,6 +209,9 @@ class CatalogueTerm(models.Model):
 
     # plainto_tsquery('simple', word)::text, compared with the search's own query text.
     query = models.CharField(max_length=200, unique=True)
+    # Whether the entries the word does not match are kept (CatalogueTermGap): for the words
+    # in most of the catalogue (GAPS_SHARE of the database backend), chosen with the words.
+    gaps_kept = models.BooleanField(default=False)
 
     class Meta:
         app_label = "cms"
@@ -264,6 +267,27 @@ class CatalogueTermDay(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.day} × {self.entry_count}"
+
+
+class CatalogueTermGap(models.Model):
+    """An entry that a word in most of the catalogue (CatalogueTerm.gaps_kept) does not
+    match, kept by the index writer. Browsing such a word under filters counts from
+    the cells (CatalogueCell) minus these few entries, instead of from its many matches
+    (编程 at 100,000 entries: 4,700 gaps for 95,300 matches)."""
+
+    term = models.ForeignKey(
+        CatalogueTerm, on_delete=models.CASCADE, related_name="gaps", db_index=False
+    )
+    entry = models.ForeignKey(CatalogueEntry, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        app_label = "cms"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "entry"], name="catalogue_term_gap_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.term}: not entry {self.entry_id}"
 
 
 class ElasticsearchBacklog(models.Model):

@@ -63,6 +63,7 @@ from cms.search.models import (
     CatalogueTerm,
     CatalogueTermDay,
     CatalogueTermFacet,
+    CatalogueTermGap,
     Status,
 )
 from cms.search.results import (
@@ -82,11 +83,18 @@ FACET = CatalogueFacet._meta.db_table
 TERM = CatalogueTerm._meta.db_table
 TERM_FACET = CatalogueTermFacet._meta.db_table
 TERM_DAY = CatalogueTermDay._meta.db_table
+GAP = CatalogueTermGap._meta.db_table
 DAY = CatalogueDay._meta.db_table
 CELL = CatalogueCell._meta.db_table
 # A word in at least this share of the catalogue gets its facet counts kept (CatalogueTerm):
 # below it a search unnests at most a tenth of the catalogue's facet ids (数控, 17 %: 11 ms).
 BROAD_TERM_SHARE = 0.1
+# A kept word in more than this share of the catalogue keeps the entries it does not match
+# (CatalogueTermGap): browsing it under filters subtracts those from the cells. They are read
+# as its matches would be, so they pay while few: at 100,000 entries 编程 + level + form took
+# 75 ms for 4,700 gaps (181 ms counted), G71 (75 %) with three filters 305 ms for 25,000
+# gaps (375 ms counted).
+GAPS_SHARE = 0.8
 LOCK_NOT_AVAILABLE = "55P03"
 # The matches without a query word in title or subjects are read along their stored order
 # when about this many rows at most fill the page (k × catalogue / matches), else sorted.
@@ -231,6 +239,15 @@ class PostgresFullText:
                 f"SET entry_count = {TERM_DAY}.entry_count + EXCLUDED.entry_count",
                 params,
             )
+            if sign > 0 and entry_ids is not None:
+                # New entries that a word keeping its gaps does not match (those taken away
+                # go with their entries: a foreign key).
+                cursor.execute(
+                    f"INSERT INTO {GAP} (term_id, entry_id) SELECT t.id, e.id FROM {TERM} t "
+                    f"JOIN {ENTRY} e ON NOT e.search_vector @@ t.query::tsquery "
+                    f"WHERE t.gaps_kept AND {where} ORDER BY t.id, e.id",
+                    params[1:],
+                )
 
     def refresh_terms(self, share, lock_timeout=None):
         """Keep facet counts for the words found in at least ``share`` of the entries: drop
@@ -276,14 +293,54 @@ class PostgresFullText:
                 broad = {query for (query,) in cursor.fetchall()}
             kept = dict(CatalogueTerm.objects.values_list("query", "pk"))
             dropped = [pk for query, pk in kept.items() if query not in broad]
-            cursor.execute(f"DELETE FROM {TERM_FACET} WHERE term_id = ANY(%s)", [dropped])
-            cursor.execute(f"DELETE FROM {TERM_DAY} WHERE term_id = ANY(%s)", [dropped])
+            for table in (TERM_FACET, TERM_DAY, GAP):
+                cursor.execute(f"DELETE FROM {table} WHERE term_id = ANY(%s)", [dropped])
             cursor.execute(f"DELETE FROM {TERM} WHERE id = ANY(%s)", [dropped])
         new = CatalogueTerm.objects.bulk_create(
             [CatalogueTerm(query=query) for query in sorted(broad - set(kept))]
         )
         self.count_terms(None, +1, term_ids=[term.pk for term in new])
+        self._keep_gaps()
         return len(broad), len(new), len(dropped)
+
+    def _keep_gaps(self):
+        """Keep the gaps of the words now in more than GAPS_SHARE of the catalogue, and stop
+        keeping them for the others (their totals are the kept counts per day). A word's gaps
+        are the entries less its matches, whose ids the GIN index's bitmap gives without
+        reading a vector (a sequential scan would test all of them)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.id, t.query, t.gaps_kept, COALESCE(sum(d.entry_count), 0) > "
+                f"%s * (SELECT count(*) FROM {ENTRY}) FROM {TERM} t "
+                f"LEFT JOIN {TERM_DAY} d ON d.term_id = t.id GROUP BY t.id ORDER BY t.id",
+                [GAPS_SHARE],
+            )
+            terms = cursor.fetchall()
+            stopped = [pk for pk, _query, kept, wide in terms if kept and not wide]
+            cursor.execute(f"DELETE FROM {GAP} WHERE term_id = ANY(%s)", [stopped])
+            started = [(pk, query) for pk, query, kept, wide in terms if wide and not kept]
+            with self.without(cursor, "seqscan"):
+                for pk, query in started:
+                    cursor.execute(
+                        f"INSERT INTO {GAP} (term_id, entry_id) SELECT %s, g.id FROM "
+                        f"(SELECT x.id FROM {ENTRY} x EXCEPT SELECT e.id FROM {ENTRY} e "
+                        "WHERE e.search_vector @@ %s::tsquery) AS g ORDER BY g.id",
+                        [pk, query],
+                    )
+            wide = [pk for pk, _query, _kept, is_wide in terms if is_wide]
+            cursor.execute(f"UPDATE {TERM} SET gaps_kept = (id = ANY(%s))", [wide])
+
+    @classmethod
+    def gapped_term(cls, cursor, parsed):
+        """The id of the CatalogueTerm of this one-word query if it keeps its gaps, else
+        None."""
+        kept = cls.kept_term(parsed)
+        if kept is None:
+            return None
+        cursor.execute(f"SELECT t.id FROM {TERM} t WHERE t.gaps_kept AND t.id IN ({kept.text})",
+                       kept.params)  # fmt: skip
+        row = cursor.fetchone()
+        return row[0] if row else None
 
     @classmethod
     def kept_term(cls, parsed):
@@ -337,20 +394,22 @@ class PostgresFullText:
 
     @staticmethod
     @contextmanager
-    def bitmaps_only(cursor):
-        """No plain index scans for the statements run inside: a broad word's suspended and
-        retired matches are found from the GIN index of the inactive entries' words and
-        their rows read in one bitmap pass (编程 at 100,000 entries: 7,109 rows, 17 ms). The
-        planner walked the inactive entries' b-tree instead and read every one's 1.3 kB
-        vector from TOAST (124 ms): it does not price detoasting."""
+    def without(cursor, plan):
+        """The planner's ``plan`` (e.g. "indexscan": enable_indexscan) off for the statements
+        run inside, as it was after. The planner does not price reading a 1.3 kB vector from
+        TOAST: a broad word's suspended and retired matches are found from the GIN index of
+        the inactive entries' words and read in one bitmap pass without index scans (编程 at
+        100,000 entries: 7,109 rows, 17 ms), where it walked the inactive entries' b-tree
+        and read every one's vector (124 ms)."""
+        setting = f"enable_{plan}"
         cursor.execute(
-            "SELECT current_setting('enable_indexscan'), set_config('enable_indexscan', 'off', true)"
+            "SELECT current_setting(%s), set_config(%s, 'off', true)", [setting, setting]
         )
         before = cursor.fetchone()[0]
         try:
             yield
         finally:
-            cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [before])
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
 
     def matching(self, parsed, any_term, ranked=False):
         """SELECT of the matching entries' (id, facet_ids, updated_at, status_rank), for
@@ -575,9 +634,13 @@ class SqliteFullText:
 
     @staticmethod
     @contextmanager
-    def bitmaps_only(cursor):
+    def without(cursor, plan):
         """FTS5 answers MATCH from its own index whatever the plan."""
         yield
+
+    @staticmethod
+    def gapped_term(cursor, parsed):
+        return None
 
     catalogue_size = f"(SELECT count(*) FROM {ENTRY})"
 
@@ -1064,20 +1127,27 @@ class DatabaseBackend:
             rows = self._kept(cursor, engine, parsed, cutoff)
             if rows is not None:
                 return rows
-        elif not parsed and set(filters) <= {*CELL_FACETS, RECENTLY_UPDATED, STATUS}:
-            rows = self._cells(cursor, engine, filters, cutoff)
+        elif not parsed.isbns and set(filters) <= {*CELL_FACETS, RECENTLY_UPDATED, STATUS}:
+            rows = self._cells(cursor, engine, filters, cutoff, parsed)
             if rows is not None:
                 return rows
         return self._run(cursor, engine, parsed, filters, cutoff, any_term, k)
 
-    def _cells(self, cursor, engine, filters, cutoff):
+    def _cells(self, cursor, engine, filters, cutoff, parsed):
         """The counts of browsing the catalogue filtered on CELL_FACETS, recency and status
         alone, from the cells (CatalogueCell): the filters are tested once per cell, and a
         scope's count of a value is the sum of its counts in the cells that pass. The cells
         are recent from the cube's day: the entries of the days between it and the cutoff
         (none once the daily ``catalog_index terms`` has run) are taken away as counted and
         added as they are. A scope without a filter reads the catalogue-wide counts
-        (CatalogueFacet.entry_count). None without a cube."""
+        (CatalogueFacet.entry_count).
+
+        A word that keeps its gaps (CatalogueTermGap: it is in most of the catalogue) is
+        counted the same way, its gaps taken away as they are, and a scope without a
+        filter reads its kept counts. None without a cube, or for any other query."""
+        term = engine.gapped_term(cursor, parsed) if parsed else None
+        if parsed and term is None:
+            return None
         anchor = CatalogueCube.objects.values_list("recent_since", flat=True).first()
         if anchor is None:
             return None
@@ -1098,6 +1168,18 @@ class DatabaseBackend:
             "d.updated_day >= %s, 1, d.facet_ids, NULL FROM d",
             [day(anchor), day(today)],
         )
+        gaps = Sql("")
+        if term is not None:
+            keyed = Sql(
+                f"{keyed.text} UNION ALL SELECT g.facet_ids, g.status_rank, "
+                "g.updated_day >= %s, -1, g.facet_ids, NULL FROM g",
+                [*keyed.params, day(today)],
+            )
+            gaps = Sql(
+                "g AS MATERIALIZED (SELECT e.facet_ids, e.status_rank, e.updated_day "
+                f"FROM {GAP} x JOIN {ENTRY} e ON e.id = x.entry_id WHERE x.term_id = %s), ",
+                [term],
+            )
         columns, params = ["k.recent AS sel_recently_updated"], []
         for key, values in filters.items():
             if key in (RECENTLY_UPDATED, STATUS):
@@ -1124,7 +1206,7 @@ class DatabaseBackend:
         each_id, entry_k = engine.each_id("f")
         cursor.execute(
             f"WITH d AS MATERIALIZED (SELECT e.facet_ids, e.status_rank, e.updated_day "
-            f"FROM {ENTRY} e WHERE e.updated_at >= %s AND e.updated_at < %s), "
+            f"FROM {ENTRY} e WHERE e.updated_at >= %s AND e.updated_at < %s), {gaps.text}"
             f"f AS MATERIALIZED (SELECT k.*, {', '.join(columns)} FROM ({keyed.text}) AS k) "
             f"SELECT m.k, {', '.join(sums)} FROM ("
             "SELECT f.*, 0 AS k, f.n AS c FROM f "  # the entries themselves
@@ -1133,7 +1215,7 @@ class DatabaseBackend:
             f"UNION ALL SELECT f.*, {entry_k}, f.n FROM {passing} {each_id} "
             "WHERE f.facet_counts IS NULL"
             ") AS m GROUP BY m.k",
-            [low, high, *params, *keyed.params],
+            [low, high, *gaps.params, *params, *keyed.params],
         )
         rows = {TOTAL: 0, RECENT: 0, STATUSES: {}}
         for k, *numbers in cursor.fetchall():
@@ -1150,13 +1232,15 @@ class DatabaseBackend:
             for n, number in counts.items():
                 if number:
                     rows.setdefault(scopes[n], {})[int(k)] = number
+        if term is None:
+            unfiltered = CatalogueFacet.objects.values_list("pk", "entry_count")
+        else:
+            unfiltered = CatalogueTermFacet.objects.filter(term_id=term).values_list(
+                "facet_id", "entry_count"
+            )
         for n in range(len(scopes)):
             if n not in summed:
-                rows[scopes[n]] = dict(
-                    CatalogueFacet.objects.filter(entry_count__gt=0).values_list(
-                        "pk", "entry_count"
-                    )
-                )
+                rows[scopes[n]] = dict(unfiltered.filter(entry_count__gt=0))
         return rows
 
     @staticmethod
@@ -1202,7 +1286,7 @@ class DatabaseBackend:
         if kept:
             sql = f"WITH kept AS ({kept.text}) {sql} UNION ALL SELECT {KEPT}, id, 0 FROM kept"
             params = [*kept.params, *params]
-            with engine.bitmaps_only(cursor):
+            with engine.without(cursor, "indexscan"):
                 cursor.execute(sql, params)
                 found = cursor.fetchall()
         else:
