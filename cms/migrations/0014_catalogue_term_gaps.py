@@ -20,11 +20,11 @@ class Migration(migrations.Migration):
             name='CatalogueTermGap',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cms.catalogueentry')),
+                ('entry_id', models.BigIntegerField(db_index=True)),
                 ('term', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='gaps', to='cms.catalogueterm')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('term', 'entry'), name='catalogue_term_gap_unique')],
+                'constraints': [models.UniqueConstraint(fields=('term', 'entry_id'), name='catalogue_term_gap_unique')],
             },
         ),
     ]

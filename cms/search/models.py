@@ -278,12 +278,14 @@ class CatalogueTermGap(models.Model):
     term = models.ForeignKey(
         CatalogueTerm, on_delete=models.CASCADE, related_name="gaps", db_index=False
     )
-    entry = models.ForeignKey(CatalogueEntry, on_delete=models.CASCADE, related_name="+")
+    # Not a foreign key: with one, deleting entries (a rebuild clears every one) would load
+    # each as a model instance to cascade. The index writer deletes an entry's gaps with it.
+    entry_id = models.BigIntegerField(db_index=True)
 
     class Meta:
         app_label = "cms"
         constraints = [
-            models.UniqueConstraint(fields=["term", "entry"], name="catalogue_term_gap_unique")
+            models.UniqueConstraint(fields=["term", "entry_id"], name="catalogue_term_gap_unique")
         ]
 
     def __str__(self):
