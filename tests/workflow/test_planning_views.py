@@ -241,7 +241,8 @@ def test_a_school_filing_without_a_reason_is_refused_when_a_planned_candidate_ex
 
     # The national administrator oversees every province's filings, and answers none.
     client.force_login(users["national"])
-    assert "本校数控讲义" in text(client.get("/admin/planning/filings/"))
+    listed = text(client.get("/admin/planning/filings/"))
+    assert "本校数控讲义" in listed and "江苏省" in listed  # each filing's province
     page = client.get(f"/admin/planning/filings/{filing.pk}/")
     assert page.status_code == 200 and "本校设备型号特殊" in text(page)
     assert 'name="decision"' not in page.content.decode()
