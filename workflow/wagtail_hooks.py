@@ -28,6 +28,7 @@ from workflow.models import (
     ReviewCase,
     SchoolFiling,
     SelectionLine,
+    SelectionPlan,
 )
 from workflow.models.selection import IN_FORCE
 from workflow.services import planning, retirement, selection
@@ -162,6 +163,35 @@ def add_selection_flags_panel(request, panels):
     )
     if lines:
         panels.append(SelectionFlagsPanel(lines))
+
+
+class CommitteePanel(Component):
+    """Dashboard: this term's selection plan of each school on whose committee the user sits,
+    or that it has none yet: the committee's work of the term (its dashboard was empty)."""
+
+    name = "committee_term"
+    order = 45
+    template_name = "workflow/admin/committee_panel.html"
+
+    def __init__(self, rows, term):
+        self.rows, self.term = rows, term
+
+    def get_context_data(self, parent_context):
+        return {"rows": self.rows, "term": self.term}
+
+
+@hooks.register("construct_homepage_panels")
+def add_committee_panel(request, panels):
+    schools = list(membership.committee_schools(request.user).order_by("name"))
+    if not schools:
+        return
+    year, season = selection.current_term()
+    plans = {
+        plan.school_id: plan
+        for plan in SelectionPlan.objects.filter(school__in=schools, year=year, season=season)
+    }
+    rows = [(school, plans.get(school.pk)) for school in schools]
+    panels.append(CommitteePanel(rows, selection.term_label(year, season)))
 
 
 @hooks.register("register_admin_menu_item")

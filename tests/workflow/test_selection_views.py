@@ -9,7 +9,7 @@ from django.utils import translation
 from workflow.models import SelectionPlan, TextbookLifecycle
 from workflow.services import selection
 
-from .selection import after_notice, one_reviewer, publish, school_world
+from .selection import after_notice, draft, one_reviewer, publish, school_world
 
 __all__ = ["one_reviewer", "school_world"]
 
@@ -196,3 +196,21 @@ def test_the_remove_line_button_says_remove_in_english(client, school_world):
     ]
     button = form[: form.index("</button>")]
     assert button.endswith(">Remove")
+
+
+def test_the_committees_dashboard_says_what_this_terms_plan_is(client, school_world, users):
+    """The committee's home screen was empty: it now says whether this term's plan is drawn
+    up, and leads to it or to the screen that draws it up."""
+    member = school_world["committee"][0]
+    year, season = selection.current_term()
+    client.force_login(member)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert f"本学期教材选用（{selection.term_label(year, season)}）" in home
+    assert "尚未编制" in home and reverse("workflow:selections") in home
+    plan = draft(school_world)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "尚未编制" not in home
+    assert reverse("workflow:selection_plan", args=[plan.pk]) in home and "草稿" in home
+    # Not a committee member: no such panel.
+    client.force_login(users["author"])
+    assert "本学期教材选用" not in client.get(reverse("wagtailadmin_home")).content.decode()
