@@ -204,15 +204,26 @@ def test_objections_are_rate_limited_like_errata(in_notice, settings):
     planning.object_to(entry, address="198.51.100.2", **OBJECTION)
 
 
-def test_an_upheld_objection_withdraws_the_entry_and_a_dismissed_one_keeps_it(in_notice):
+def test_an_upheld_objection_withdraws_the_entry_and_a_dismissed_one_keeps_it(
+    in_notice, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
     batch, admin = in_notice["batch"], in_notice["admin"]
     first, second = batch.entries.filter(state=EntryState.RECOMMENDED).order_by("rank")
     upheld = planning.object_to(first, address="a", **OBJECTION)
     dismissed = planning.object_to(second, address="b", **OBJECTION | {"reason": "不好用"})
     with pytest.raises(WorkflowError, match="请填写答复意见"):
         planning.answer_objection(dismissed, user=admin, uphold=False, answer="")
-    planning.answer_objection(upheld, user=admin, uphold=True, answer="经核实，存在抄袭")
-    planning.answer_objection(dismissed, user=admin, uphold=False, answer="理由不成立")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        planning.answer_objection(upheld, user=admin, uphold=True, answer="经核实，存在抄袭")
+        planning.answer_objection(dismissed, user=admin, uphold=False, answer="理由不成立")
+    # The withdrawn entry's applicant is told why; the other hears when the list is out.
+    [withdrawn] = mail.outbox
+    assert withdrawn.to == [first.applied_by.email]
+    assert withdrawn.subject == f"【教材规划】《{first.textbook.title}》：已撤销"
+    assert "原因：经核实，存在抄袭" in withdrawn.body
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == (EntryState.WITHDRAWN, EntryState.RECOMMENDED)

@@ -600,6 +600,8 @@ def answer_objection(objection, *, user, uphold, answer):
         _move(objection, "uphold" if uphold else "dismiss", by=user, reason=answer)
         if uphold and entry.state == EntryState.RECOMMENDED:
             _move(entry, "withdraw", by=user, reason=answer)
+            # The applicant would otherwise never hear: a withdrawn entry is not on the list.
+            transaction.on_commit(partial(notifications.plan_entry_decided, entry, answer))
         return objection
 
 

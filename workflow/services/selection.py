@@ -332,10 +332,9 @@ def revise(plan, *, user, reason=""):
 
 def flag_lines(lines, reason, cause):
     """Mark ``lines`` (a queryset) flagged with ``reason`` (words) and ``cause`` (a FlagCause,
-    or an expression giving one per line);
-    the filed plans among theirs become flagged, and each school's committee is told once,
-    after commit. Set-based: a fixed number of statements whatever the number of lines; only
-    lines not yet flagged count."""
+    or an expression giving one per line); the filed plans among theirs become flagged, and
+    each school's committee is told once, after commit. Set-based: a fixed number of
+    statements whatever the number of lines; only lines not yet flagged count."""
     with transaction.atomic():
         lines = lines.filter(flagged_at__isnull=True).select_for_update()
         line_ids = list(lines.values_list("pk", flat=True))
