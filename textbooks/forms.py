@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 
 from textbooks import roles, scope
+from textbooks.choosers import person_chooser_viewset
 from textbooks.models import Institution, InstitutionKind
 from textbooks.names import display_name
 
@@ -114,8 +115,8 @@ class InstitutionForm(WagtailAdminModelForm):
 
 
 class MembershipForm(WagtailAdminModelForm):
-    """Members are added only to the institutions the administrator keeps, and people are
-    named as people write names."""
+    """Members are added only to the institutions the administrator keeps; people are chosen
+    by name in a chooser (textbooks.choosers)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +124,4 @@ class MembershipForm(WagtailAdminModelForm):
             self.fields["institution"].queryset = scope.administered_institutions(
                 self.for_user
             ).order_by("name")
-        self.fields["user"].queryset = get_user_model().objects.order_by(
-            "last_name", "first_name", "username"
-        )
-        self.fields["user"].label_from_instance = display_name
+        self.fields["user"].widget = person_chooser_viewset.widget_class()

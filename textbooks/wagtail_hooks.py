@@ -21,6 +21,7 @@ from wagtail.models import Page
 
 from textbooks import scope
 from textbooks.actions import CreateTextbookAction
+from textbooks.choosers import person_chooser_viewset
 from textbooks.forms import InstitutionForm, MembershipForm, TextbookForm
 from textbooks.hooks import TEXTBOOK_LINKS
 from textbooks.i18n import enumeration
@@ -327,6 +328,11 @@ class CatalogueViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_catalogue_viewsets():
     return CatalogueViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_person_chooser():
+    return person_chooser_viewset
 
 
 @hooks.register("register_admin_urls")

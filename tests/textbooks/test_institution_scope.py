@@ -5,6 +5,7 @@ him or her that province's administrator."""
 
 import pytest
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -131,3 +132,37 @@ def test_a_provincial_import_keeps_to_the_provinces_institutions(client, users, 
     # Nothing imported, nothing moved.
     assert not Institution.objects.filter(code__in=["3132012345", "4400000001"]).exists()
     assert Institution.objects.get(code="4144012345").province == "GD"
+
+
+def test_members_are_chosen_by_name_in_a_chooser_only_administrators_open(
+    client, users, places, make_user
+):
+    """A <select> of every account would list tens of thousands of people on each membership
+    form, and to anyone who could open it."""
+    make_user("zhangwei", roles.AUTHOR, last_name="张", first_name="伟")
+    make_user("zhangli", roles.AUTHOR, last_name="张", first_name="丽", is_active=False)
+    make_user("wangfang", roles.AUTHOR, last_name="王", first_name="芳")
+    client.force_login(users["province"])
+    form = client.get(reverse("membership:add")).content.decode()
+    assert reverse("person_chooser:choose") in form
+    found = client.get(reverse("person_chooser:choose_results"), {"q": "张伟"})
+    assert "张伟" in found.content.decode() and "王芳" not in found.content.decode()
+    everyone = client.get(reverse("person_chooser:choose_results"), {"q": "张"}).content.decode()
+    assert "张伟" in everyone and "张丽" not in everyone  # inactive accounts are not offered
+    wei = get_user_model().objects.get(username="zhangwei")
+    chosen = client.get(reverse("person_chooser:chosen", args=[wei.pk])).json()
+    assert chosen["result"]["title"] == "张伟"
+    response = client.post(
+        reverse("membership:add"),
+        {"institution": places["js_school"].pk, "user": wei.pk, "role": "teacher"},
+    )
+    assert Membership.objects.filter(user=wei, institution=places["js_school"]).exists()
+    for role in ("author", "reviewer", "committee"):
+        client.force_login(users[role])
+        for name in ("choose", "choose_results"):
+            response = client.get(reverse(f"person_chooser:{name}"), {"q": "张"})
+            assert "张伟" not in response.content.decode(), (role, name)
+        assert (
+            "张伟"
+            not in client.get(reverse("person_chooser:chosen", args=[wei.pk])).content.decode()
+        )
