@@ -11,9 +11,10 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/textbooks
 PYTEST_ARGS ?= -n 2 --durations=15
 # The browser journeys drive the same views and services in the SQLite pass; the PostgreSQL
 # pass runs everything else, which holds every test that depends on the database (row locks,
-# concurrency). On a 2-core machine each pass takes about 14 minutes, over the 20 minutes CI
-# aims for in all; --durations names the slowest tests. Run the journeys on PostgreSQL too
-# with `make test-postgres POSTGRES_PYTEST_ARGS=`.
+# concurrency). On a quiet 2-core machine the SQLite pass takes about 7 minutes and the
+# PostgreSQL pass 6 (a fresh clone's `.ci/run`, install included: 14 min 18 s on 2026-12-02);
+# about twice that when other work shares the machine. --durations names the slowest tests.
+# Run the journeys on PostgreSQL too with `make test-postgres POSTGRES_PYTEST_ARGS=`.
 POSTGRES_PYTEST_ARGS ?= -m "not browser"
 
 .PHONY: install demo test lint check test-sqlite test-postgres browser-deps pdf-deps clean bench
