@@ -15,28 +15,41 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from textbooks import scope
 
 
-class PersonFilterForm(BaseFilterForm):
-    q = forms.CharField(
-        label=_("姓名或用户名"),
-        widget=forms.TextInput(attrs={"placeholder": _("姓名或用户名")}),
-        required=False,
-        max_length=150,
-    )
+class QueryFilterForm(BaseFilterForm):
+    """A chooser's search box, labelled ``query_label``, first among the filters; a subclass
+    says in ``matching(objects, query)`` what the words find."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        query = forms.CharField(
+            label=self.query_label,
+            widget=forms.TextInput(attrs={"placeholder": self.query_label}),
+            required=False,
+            max_length=200,
+        )
+        self.fields = {"q": query, **self.fields}
 
     def filter(self, objects):
         objects = super().filter(objects)
         query = self.cleaned_data.get("q", "").strip()
         if query:
             self.is_searching, self.search_query = True, query
-            # A Chinese name is written family name first, with or without a space.
-            family, given = query[:1], query[1:].strip()
-            objects = objects.filter(
-                Q(username__icontains=query)
-                | Q(last_name__icontains=query)
-                | Q(first_name__icontains=query)
-                | Q(last_name=family, first_name__startswith=given)
-            )
+            objects = self.matching(objects, query)
         return objects
+
+
+class PersonFilterForm(QueryFilterForm):
+    query_label = _("姓名或用户名")
+
+    def matching(self, objects, query):
+        # A Chinese name is written family name first, with or without a space.
+        family, given = query[:1], query[1:].strip()
+        return objects.filter(
+            Q(username__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name=family, first_name__startswith=given)
+        )
 
 
 class AdministratorsOnly:

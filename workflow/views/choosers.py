@@ -5,33 +5,27 @@ thousands of options on every selection line."""
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from textbooks.choosers import QueryFilterForm
 from textbooks.models import Tier
 from workflow.models import Edition
 
 
-class EditionFilterForm(BaseFilterForm):
-    q = forms.CharField(
-        label=_("书名或 ISBN"),
-        widget=forms.TextInput(attrs={"placeholder": _("书名或 ISBN")}),
-        required=False,
-        max_length=200,
-    )
+class EditionFilterForm(QueryFilterForm):
+    query_label = _("书名或 ISBN")
     tier = forms.ChoiceField(
         label=_("规划层级"), choices=[("", _("全部")), *Tier.choices], required=False
     )
 
+    def matching(self, objects, query):
+        isbn = query.replace("-", "")
+        return objects.filter(Q(textbook__title__icontains=query) | Q(textbook__isbn=isbn))
+
     def filter(self, objects):
         objects = super().filter(objects)
-        query = self.cleaned_data.get("q", "").strip()
-        if query:
-            self.is_searching, self.search_query = True, query
-            isbn = query.replace("-", "")
-            objects = objects.filter(Q(textbook__title__icontains=query) | Q(textbook__isbn=isbn))
         if self.cleaned_data.get("tier"):
             objects = objects.filter(textbook__tier=self.cleaned_data["tier"])
         return objects
