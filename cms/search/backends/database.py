@@ -30,7 +30,7 @@ PostgreSQL (``PostgresFullText.top``), so that a broad word does not rank every 
 
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from functools import reduce
 from operator import or_
@@ -335,16 +335,29 @@ class PostgresFullText:
             cursor.execute(f"UPDATE {TERM} SET gaps_kept = (id = ANY(%s))", [wide])
 
     @classmethod
-    def gapped_term(cls, cursor, parsed):
-        """The id of the CatalogueTerm of this one-word query if it keeps its gaps, else
-        None."""
-        kept = cls.kept_term(parsed)
-        if kept is None:
+    def gapped_term(cls, cursor, parsed, any_term):
+        """(id of a CatalogueTerm keeping its gaps, condition on gap entries e) when every
+        entry but some of that word's gaps matches the query, else None: a one-word query
+        (none of its gaps match), or any of several words (the gaps that match none of them
+        do not; of the words keeping their gaps, the one with fewest)."""
+        if len(parsed.terms) > 1 and not any_term:
             return None
-        cursor.execute(f"SELECT t.id FROM {TERM} t WHERE t.gaps_kept AND t.id IN ({kept.text})",
-                       kept.params)  # fmt: skip
+        kept = [cls.kept_term(replace(parsed, terms=(term,))) for term in parsed.terms]
+        if None in kept:
+            return None
+        cursor.execute(
+            f"SELECT t.id FROM {TERM} t WHERE t.gaps_kept AND t.id IN ("
+            + " UNION ALL ".join(k.text for k in kept)
+            + f") ORDER BY (SELECT count(*) FROM {GAP} g WHERE g.term_id = t.id), t.id LIMIT 1",
+            [x for k in kept for x in k.params],
+        )
         row = cursor.fetchone()
-        return row[0] if row else None
+        if row is None:
+            return None
+        if len(parsed.terms) == 1:
+            return row[0], Sql("1 = 1")
+        words = cls._tsquery(parsed, any_term=True)
+        return row[0], Sql(f"NOT e.search_vector @@ {words.text}", words.params)
 
     @classmethod
     def kept_term(cls, parsed):
@@ -643,7 +656,7 @@ class SqliteFullText:
         yield
 
     @staticmethod
-    def gapped_term(cursor, parsed):
+    def gapped_term(cursor, parsed, any_term):
         """No word's gaps are kept (``refresh_terms``)."""
         return None
 
@@ -1132,13 +1145,13 @@ class DatabaseBackend:
             rows = self._kept(cursor, engine, parsed, cutoff)
             if rows is not None:
                 return rows
-        elif not parsed.isbns and set(filters) <= {*CELL_FACETS, RECENTLY_UPDATED, STATUS}:
-            rows = self._cells(cursor, engine, filters, cutoff, parsed)
+        if not parsed.isbns and set(filters) <= {*CELL_FACETS, RECENTLY_UPDATED, STATUS}:
+            rows = self._cells(cursor, engine, filters, cutoff, parsed, any_term)
             if rows is not None:
                 return rows
         return self._run(cursor, engine, parsed, filters, cutoff, any_term, k)
 
-    def _cells(self, cursor, engine, filters, cutoff, parsed):
+    def _cells(self, cursor, engine, filters, cutoff, parsed, any_term):
         """The counts of browsing the catalogue filtered on CELL_FACETS, recency and status
         alone, from the cells (CatalogueCell): the filters are tested once per cell, and a
         scope's count of a value is the sum of its counts in the cells that pass. The cells
@@ -1149,10 +1162,15 @@ class DatabaseBackend:
 
         A word that keeps its gaps (CatalogueTermGap: it is in most of the catalogue) is
         counted the same way, its gaps taken away as they are, and a scope without a
-        filter reads its kept counts. None without a cube, or for any other query."""
-        term = engine.gapped_term(cursor, parsed) if parsed else None
-        if parsed and term is None:
+        filter reads its kept counts; so is a query of several words relaxed to any of them
+        when one keeps its gaps, less those of its gaps that match none, every scope summed
+        (``gapped_term``). None without a cube, or for any other query."""
+        gapped = engine.gapped_term(cursor, parsed, any_term) if parsed else None
+        if parsed and gapped is None:
             return None
+        term, outside = gapped or (None, None)
+        # Browsing, and one word, read a scope without a filter from what the writer keeps.
+        kept_unfiltered = len(parsed.terms) <= 1
         anchor = CatalogueCube.objects.values_list("recent_since", flat=True).first()
         if anchor is None:
             return None
@@ -1185,8 +1203,8 @@ class DatabaseBackend:
             gaps = Sql(
                 "g AS MATERIALIZED (SELECT e.facet_ids, e.status_rank, e.updated_day "
                 f"FROM {ENTRY} e WHERE e.id = ANY(ARRAY(SELECT x.entry_id FROM {GAP} x "
-                "WHERE x.term_id = %s))), ",
-                [term],
+                f"WHERE x.term_id = %s)) AND {outside.text}), ",
+                [term, *outside.params],
             )
         columns, params = ["k.recent AS sel_recently_updated"], []
         for key, values in filters.items():
@@ -1198,7 +1216,11 @@ class DatabaseBackend:
             params += [key, *values]
         scopes = [""] + [key for key in filters if key not in (RECENTLY_UPDATED, STATUS)]
         conditions = [self._filter(filters, skip=scope or None) for scope in scopes]
-        summed = [n for n, condition in enumerate(conditions) if condition != "1 = 1"]
+        summed = [
+            n
+            for n, condition in enumerate(conditions)
+            if condition != "1 = 1" or not kept_unfiltered
+        ]
         recent = f"{self._filter(filters, skip=RECENTLY_UPDATED)} AND m.sel_{RECENTLY_UPDATED}"
         status_scope = self._filter(filters, skip=STATUS)
         sums = [f"sum(m.c) FILTER (WHERE {conditions[n]}) AS n{n}" for n in summed]
