@@ -79,7 +79,11 @@ class PersonChooseResultsView(PersonListing, ChooseResultsView):
 
 
 class PersonChosenView(AdministratorsOnly, ChosenView):
-    pass
+    def get_object(self, pk):
+        # An id that is no number names nobody (404), like one that names no account.
+        if not pk.isdigit():
+            raise get_user_model().DoesNotExist
+        return super().get_object(pk)
 
 
 class PersonChooserViewSet(ChooserViewSet):

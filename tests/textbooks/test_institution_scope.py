@@ -152,6 +152,7 @@ def test_members_are_chosen_by_name_in_a_chooser_only_administrators_open(
     wei = get_user_model().objects.get(username="zhangwei")
     chosen = client.get(reverse("person_chooser:chosen", args=[wei.pk])).json()
     assert chosen["result"]["title"] == "张伟"
+    assert client.get(reverse("person_chooser:chosen", args=["x" * 30])).status_code == 404
     response = client.post(
         reverse("membership:add"),
         {"institution": places["js_school"].pk, "user": wei.pk, "role": "teacher"},
