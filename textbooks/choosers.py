@@ -86,7 +86,21 @@ class PersonChosenView(AdministratorsOnly, ChosenView):
         return super().get_object(pk)
 
 
-class PersonChooserViewSet(ChooserViewSet):
+class PickOnlyChooserViewSet(ChooserViewSet):
+    """A chooser of records made elsewhere, twenty at a time, for the one form that names its
+    widget (other forms keep their own): no creation view (Wagtail's would fail on any
+    request without a creation form)."""
+
+    per_page = 20
+    register_widget = False
+
+    def get_urlpatterns(self):
+        return [url for url in super().get_urlpatterns() if url.name != "create"]
+
+
+class PersonChooserViewSet(PickOnlyChooserViewSet):
+    """For the membership form; accounts are made in Wagtail's user screens."""
+
     model = get_user_model()
     icon = "user"
     choose_one_text = _("选择人员")
@@ -95,16 +109,9 @@ class PersonChooserViewSet(ChooserViewSet):
     choose_view_class = PersonChooseView
     choose_results_view_class = PersonChooseResultsView
     chosen_view_class = PersonChosenView
-    per_page = 20
-    # Only the membership form asks for it; Wagtail's own user screens keep theirs.
-    register_widget = False
 
     def get_object_list(self):
         return get_user_model().objects.filter(is_active=True)
-
-    def get_urlpatterns(self):
-        # Accounts are made in Wagtail's user screens, never in a chooser.
-        return [url for url in super().get_urlpatterns() if url.name != "create"]
 
 
 person_chooser_viewset = PersonChooserViewSet("person_chooser")

@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from textbooks.choosers import QueryFilterForm
+from textbooks.choosers import PickOnlyChooserViewSet, QueryFilterForm
 from textbooks.models import Tier
 from workflow.models import Edition
 
@@ -53,7 +52,9 @@ class EditionChooseResultsView(EditionListing, ChooseResultsView):
     pass
 
 
-class CurrentEditionChooserViewSet(ChooserViewSet):
+class CurrentEditionChooserViewSet(PickOnlyChooserViewSet):
+    """For the selection line; editions are made by publishing."""
+
     model = Edition
     icon = "doc-full"
     choose_one_text = _("选择教材")
@@ -61,17 +62,9 @@ class CurrentEditionChooserViewSet(ChooserViewSet):
     page_title = _("选择教材（现行版）")
     choose_view_class = EditionChooseView
     choose_results_view_class = EditionChooseResultsView
-    per_page = 20
-    # Only the selection line asks for it; other forms keep their own widgets.
-    register_widget = False
 
     def get_object_list(self):
         return Edition.objects.current().select_related("textbook", "textbook__publisher")
-
-    def get_urlpatterns(self):
-        # Editions are made by publishing, never in a chooser: no creation view (Wagtail's
-        # would fail on any request without a creation form).
-        return [url for url in super().get_urlpatterns() if url.name != "create"]
 
 
 edition_chooser_viewset = CurrentEditionChooserViewSet("edition_chooser")
