@@ -89,8 +89,10 @@ GAP = CatalogueTermGap._meta.db_table
 DAY = CatalogueDay._meta.db_table
 CELL = CatalogueCell._meta.db_table
 # A word in at least this share of the catalogue gets its facet counts kept (CatalogueTerm):
-# below it a search unnests at most a tenth of the catalogue's facet ids (数控, 17 %: 11 ms).
-BROAD_TERM_SHARE = 0.1
+# below it a search counts at most 2,000 matches of 100,000. At a tenth, words of about 5,000
+# matches (数控, Python, 护理) spent 21–33 ms of their 40–65 counting (benchmarks/README.md);
+# 252 of the generated catalogue's 263 words are then kept, against 164.
+BROAD_TERM_SHARE = 0.02
 # A kept word in more than this share of the catalogue keeps the entries it does not match
 # (CatalogueTermGap): browsing it under filters subtracts those from the cells. They are read
 # as its matches would be, so they pay while few: at 100,000 entries 编程 + level + form took
