@@ -6,9 +6,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 
 from cms.search import service
-from cms.search.backends.database import DatabaseBackend
+from cms.search.backends.database import DatabaseBackend, PostgresFullText
 from cms.search.backends.elasticsearch import ElasticsearchBackend
 from cms.search.segment import near_pieces
 
@@ -39,6 +40,36 @@ def test_the_database_suggests_the_titles_sharing_most_of_the_query(db, demo_cat
     assert [n.title for n in service.search("车工").nearest] == ["数控车床加工技术（校本）"]
     # Sharing one character is no nearness (器 of 机器人).
     assert service.search("航天器").nearest == []
+
+
+NEAR_QUERIES = ["汽修", "池航修", "车工", "航天器", "电池包", "BMS检测", "工业机器人焊接", "护理学", "G代码"]
+
+
+def test_the_character_index_narrows_the_titles_without_changing_the_suggestions(
+    db, demo_catalogue, monkeypatch
+):
+    """PostgreSQL reads the candidate titles from the index of their characters; what is
+    suggested is what testing every title suggests."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the titles' character index is PostgreSQL's; runs in its pass")
+    backend = DatabaseBackend()
+    narrowed = {q: backend.nearest(q) for q in NEAR_QUERIES}
+    assert narrowed["汽修"] and narrowed["车工"] and not narrowed["航天器"]
+    # Two characters apart, neither a word nor a pair of the query: near all the same.
+    assert [n.title for n in narrowed["池航修"]] == ["新能源汽车动力电池检测与维修"]
+    monkeypatch.setattr(PostgresFullText, "near_candidates", staticmethod(lambda pieces: None))
+    assert narrowed == {q: backend.nearest(q) for q in NEAR_QUERIES}
+
+
+def test_the_candidates_hold_a_telling_piece_or_two_characters():
+    condition = PostgresFullText.near_candidates(near_pieces("电池"))
+    # 电池 (3) needs both characters, as two single ones (1 + 1) do: one set.
+    assert condition.sql.count("@>") == 1 and sorted(condition.params) == ["池", "电"]
+    assert PostgresFullText.near_candidates(near_pieces("BMS")).params == ["b", "m", "s"]
+    # Too many single characters to pair: every title is tested instead.
+    assert (
+        PostgresFullText.near_candidates(near_pieces("甲 乙 丙 丁 戊 己 庚 辛 壬 癸 子 丑")) is None
+    )
 
 
 def test_a_search_with_hits_suggests_nothing(db, demo_catalogue):

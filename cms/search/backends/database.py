@@ -33,12 +33,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from functools import reduce
+from itertools import combinations
 from operator import or_
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -100,6 +101,9 @@ BROAD_TERM_SHARE = 0.02
 # gaps (375 ms counted).
 GAPS_SHARE = 0.8
 LOCK_NOT_AVAILABLE = "55P03"
+# A query whose nearest titles need more character sets than this looks at every title
+# (a bitmap per set: 24 single characters would make 276).
+MAX_NEAR_SETS = 64
 # The matches without a query word in title or subjects are read along their stored order
 # when about this many rows at most fill the page (k × catalogue / matches), else sorted.
 WALK_ROWS = 200
@@ -613,8 +617,31 @@ class PostgresFullText:
         ids = f"SELECT x.id FROM {ENTRY} x WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.id = x.id)"
         return f"{alias}.id = ANY(ARRAY({ids}))"
 
+    @staticmethod
+    def near_candidates(pieces):
+        """A condition every title near enough to ``pieces`` satisfies, served by the GIN
+        index of the titles' characters (migration 0015): it holds all the characters of a
+        piece worth MIN_NEARNESS alone, or two of the single characters. None when there
+        are too many such sets to look up (then every title is tested, as on SQLite)."""
+        wanted = {frozenset(piece) for piece, weight in pieces if weight >= MIN_NEARNESS}
+        singles = [piece for piece, weight in pieces if weight < MIN_NEARNESS]
+        wanted |= {frozenset(pair) for pair in combinations(singles, 2)}
+        if not wanted or len(wanted) > MAX_NEAR_SETS:
+            return None
+        sets = [sorted(characters) for characters in sorted(wanted, key=sorted)]
+        holds = "string_to_array(lower(title), NULL) @> ARRAY[{}]::text[]"
+        return RawSQL(
+            " OR ".join(holds.format(", ".join(["%s"] * len(c))) for c in sets),
+            [c for characters in sets for c in characters],
+            output_field=BooleanField(),
+        )
+
 
 class SqliteFullText:
+    @staticmethod
+    def near_candidates(pieces):
+        return None
+
     @staticmethod
     def vectors(document):
         """FTS5 keeps its own table (``write``); the entry row has no vectors."""
@@ -1107,8 +1134,12 @@ class DatabaseBackend:
             ),
             start=Value(0),
         )
+        entries = CatalogueEntry.objects.all()
+        candidates = full_text().near_candidates(pieces)
+        if candidates is not None:
+            entries = entries.filter(candidates)
         rows = (
-            CatalogueEntry.objects.filter(reduce(or_, (holds(piece) for piece, _weight in pieces)))
+            entries.filter(reduce(or_, (holds(piece) for piece, _weight in pieces)))
             .annotate(nearness=nearness)
             .filter(nearness__gte=MIN_NEARNESS)
             .order_by("-nearness", "status_rank", "title")
