@@ -1208,8 +1208,9 @@ class DatabaseBackend:
         A word that keeps its gaps (CatalogueTermGap: it is in most of the catalogue) is
         counted the same way, its gaps taken away as they are, and a scope without a
         filter reads its kept counts; so is a query of several words relaxed to any of them
-        when one keeps its gaps, less those of its gaps that match none, every scope summed
-        (``gapped_term``). None without a cube, or for any other query."""
+        when one keeps its gaps, less those of its gaps that match none; its scope without
+        a filter reads the catalogue's counts less theirs (``gapped_term``). None without a
+        cube, or for any other query."""
         gapped = engine.gapped_term(cursor, parsed, any_term) if parsed else None
         if parsed and gapped is None:
             return None
