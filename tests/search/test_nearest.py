@@ -42,7 +42,17 @@ def test_the_database_suggests_the_titles_sharing_most_of_the_query(db, demo_cat
     assert service.search("航天器").nearest == []
 
 
-NEAR_QUERIES = ["汽修", "池航修", "车工", "航天器", "电池包", "BMS检测", "工业机器人焊接", "护理学", "G代码"]
+NEAR_QUERIES = [
+    "汽修",
+    "池航修",
+    "车工",
+    "航天器",
+    "电池包",
+    "BMS检测",
+    "工业机器人焊接",
+    "护理学",
+    "G代码",
+]
 
 
 def test_the_character_index_narrows_the_titles_without_changing_the_suggestions(
