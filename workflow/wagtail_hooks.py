@@ -138,22 +138,21 @@ def register_selection_menu_item():
     )
 
 
-class SelectionFlagsPanel(Component):
-    """Dashboard: the committee's selected textbooks that changed and must be chosen again."""
+class DashboardPanel(Component):
+    """A panel of the admin dashboard: ``workflow/admin/<template>.html`` rendered with
+    ``context``. One class for every panel; each hook below says what its panel shows."""
 
-    name = "selection_flags"
-    order = 40
-    template_name = "workflow/admin/selection_flags_panel.html"
-
-    def __init__(self, lines):
-        self.lines = lines
+    def __init__(self, name, order, template, **context):
+        self.name, self.order, self.context = name, order, context
+        self.template_name = f"workflow/admin/{template}.html"
 
     def get_context_data(self, parent_context):
-        return {"lines": self.lines}
+        return self.context
 
 
 @hooks.register("construct_homepage_panels")
 def add_selection_flags_panel(request, panels):
+    """Dashboard: the committee's selected textbooks that changed and must be chosen again."""
     lines = list(
         SelectionLine.objects.filter(
             plan__school__in=membership.committee_schools(request.user),
@@ -162,26 +161,13 @@ def add_selection_flags_panel(request, panels):
         ).select_related("plan__school", "course", "edition__textbook")[:50]
     )
     if lines:
-        panels.append(SelectionFlagsPanel(lines))
-
-
-class CommitteePanel(Component):
-    """Dashboard: this term's selection plan of each school on whose committee the user sits,
-    or that it has none yet: the committee's work of the term (its dashboard was empty)."""
-
-    name = "committee_term"
-    order = 45
-    template_name = "workflow/admin/committee_panel.html"
-
-    def __init__(self, rows, term):
-        self.rows, self.term = rows, term
-
-    def get_context_data(self, parent_context):
-        return {"rows": self.rows, "term": self.term}
+        panels.append(DashboardPanel("selection_flags", 40, "selection_flags_panel", lines=lines))
 
 
 @hooks.register("construct_homepage_panels")
 def add_committee_panel(request, panels):
+    """Dashboard: this term's selection plan of each school on whose committee the user sits,
+    or that it has none yet: the committee's work of the term (its dashboard was empty)."""
     schools = list(membership.committee_schools(request.user).order_by("name"))
     if not schools:
         return
@@ -191,7 +177,15 @@ def add_committee_panel(request, panels):
         for plan in SelectionPlan.objects.filter(school__in=schools, year=year, season=season)
     }
     rows = [(school, plans.get(school.pk)) for school in schools]
-    panels.append(CommitteePanel(rows, selection.term_label(year, season)))
+    panels.append(
+        DashboardPanel(
+            "committee_term",
+            45,
+            "committee_panel",
+            rows=rows,
+            term=selection.term_label(year, season),
+        )
+    )
 
 
 @hooks.register("register_admin_menu_item")
@@ -205,47 +199,29 @@ def register_sampling_menu_item():
     )
 
 
-class MyReviewsPanel(Component):
-    """Dashboard: the reviewer's open assignments, earliest due date first; shown to every
-    expert, saying so when nothing waits (an empty dashboard looks broken)."""
-
-    name = "my_reviews"
-    order = 50
-    template_name = "workflow/admin/my_reviews_panel.html"
-
-    def __init__(self, assignments):
-        self.assignments = assignments
-
-    def get_context_data(self, parent_context):
-        return {"assignments": self.assignments}
-
-
 @hooks.register("construct_homepage_panels")
 def add_my_reviews_panel(request, panels):
+    """Dashboard: the reviewer's open assignments, earliest due date first; shown to every
+    expert, saying so when nothing waits (an empty dashboard looks broken)."""
     assignments = list(my_open_assignments(request.user))
     if assignments or not roles.role_names(request.user).isdisjoint(roles.EXPERT_ROLES):
-        panels.append(MyReviewsPanel(assignments))
-
-
-class LifecyclePanel(Component):
-    """Dashboard: revision cycles to watch, by province and tier (administrators)."""
-
-    name = "lifecycle_watch"
-    order = 60
-    template_name = "workflow/admin/lifecycle_panel.html"
-
-    def __init__(self, groups, scope_label):
-        self.groups, self.scope_label = groups, scope_label
-
-    def get_context_data(self, parent_context):
-        return {"groups": self.groups, "scope": self.scope_label}
+        panels.append(DashboardPanel("my_reviews", 50, "my_reviews_panel", assignments=assignments))
 
 
 @hooks.register("construct_homepage_panels")
 def add_lifecycle_panel(request, panels):
+    """Dashboard: revision cycles to watch, by province and tier (administrators)."""
     if scope.is_administrator(request.user):
         textbooks = scope.administered_textbooks(request.user)
-        panels.append(LifecyclePanel(watchlist(textbooks), scope.scope_label(request.user)))
+        panels.append(
+            DashboardPanel(
+                "lifecycle_watch",
+                60,
+                "lifecycle_panel",
+                groups=watchlist(textbooks),
+                scope=scope.scope_label(request.user),
+            )
+        )
 
 
 @hooks.register(IMPORTERS_HOOK)
@@ -264,40 +240,16 @@ def register_compliance_menu_item():
     )
 
 
-class CompliancePanel(Component):
-    """Dashboard: a link to the compliance dashboard (its figures are computed there, not on
-    every visit of the home page)."""
-
-    name = "compliance"
-    order = 55
-    template_name = "workflow/admin/compliance_panel.html"
-
-    def __init__(self, scope_label):
-        self.scope_label = scope_label
-
-    def get_context_data(self, parent_context):
-        return {"scope": self.scope_label}
-
-
 @hooks.register("construct_homepage_panels")
 def add_compliance_panel(request, panels):
+    """Dashboard: a link to the compliance dashboard (its figures are computed there, not on
+    every visit of the home page)."""
     if scope.is_administrator(request.user):
-        panels.append(CompliancePanel(scope.scope_label(request.user)))
-
-
-class WaitingPanel(Component):
-    """Dashboard (administrators): what waits for them in their scope, each count linking
-    to the list it counts."""
-
-    name = "waiting_for_me"
-    order = 40
-    template_name = "workflow/admin/waiting_panel.html"
-
-    def __init__(self, rows, scope_label):
-        self.rows, self.scope_label = rows, scope_label
-
-    def get_context_data(self, parent_context):
-        return {"rows": self.rows, "scope": self.scope_label}
+        panels.append(
+            DashboardPanel(
+                "compliance", 55, "compliance_panel", scope=scope.scope_label(request.user)
+            )
+        )
 
 
 def waiting_rows(user):
@@ -344,23 +296,18 @@ def waiting_rows(user):
 
 @hooks.register("construct_homepage_panels")
 def add_waiting_panel(request, panels):
+    """Dashboard (administrators): what waits for them in their scope, each count linking
+    to the list it counts."""
     if scope.is_administrator(request.user):
-        panels.append(WaitingPanel(waiting_rows(request.user), scope.scope_label(request.user)))
-
-
-class MyTextbooksPanel(Component):
-    """Dashboard (authors): the textbooks they write, with lifecycle state and next due
-    date; their open cases; errata on their textbooks not yet settled."""
-
-    name = "my_textbooks"
-    order = 45
-    template_name = "workflow/admin/my_textbooks_panel.html"
-
-    def __init__(self, textbooks, cases, errata):
-        self.textbooks, self.cases, self.errata = textbooks, cases, errata
-
-    def get_context_data(self, parent_context):
-        return {"textbooks": self.textbooks, "cases": self.cases, "errata": self.errata}
+        panels.append(
+            DashboardPanel(
+                "waiting_for_me",
+                40,
+                "waiting_panel",
+                rows=waiting_rows(request.user),
+                scope=scope.scope_label(request.user),
+            )
+        )
 
 
 def my_textbooks(user):
@@ -377,9 +324,20 @@ def my_textbooks(user):
 
 @hooks.register("construct_homepage_panels")
 def add_my_textbooks_panel(request, panels):
+    """Dashboard (authors): the textbooks they write, with lifecycle state and next due
+    date; their open cases; errata on their textbooks not yet settled."""
     textbooks, cases, errata = my_textbooks(request.user)
     if textbooks:
-        panels.append(MyTextbooksPanel(textbooks, cases, errata))
+        panels.append(
+            DashboardPanel(
+                "my_textbooks",
+                45,
+                "my_textbooks_panel",
+                textbooks=textbooks,
+                cases=cases,
+                errata=errata,
+            )
+        )
 
 
 @hooks.register(TEXTBOOK_LINKS)
